@@ -1,0 +1,60 @@
+import { ConfigError } from '../config/config-error.js';
+import { loadToolsFile, type LoadedTools } from '../config/load-tools.js';
+import { DaemonError, type DaemonClient } from '../client/daemon-client.js';
+import { DaemonUnreachable, ensureDaemon } from '../client/ensure-daemon.js';
+import { resolveWorkspace, workspacePaths, type WorkspacePaths } from '../workspace/workspace-paths.js';
+import { CliError, EXIT_UNREACHABLE, EXIT_USAGE } from './cli-error.js';
+
+/** What every command gets: the workspace, and ways to reach its daemon and config. */
+export class CliContext {
+  readonly paths: WorkspacePaths;
+  private client: DaemonClient | null = null;
+
+  constructor(
+    workspaceFlag: string | undefined,
+    readonly out: NodeJS.WritableStream = process.stdout,
+  ) {
+    this.paths = workspacePaths(resolveWorkspace(workspaceFlag));
+  }
+
+  print(line: string): void {
+    this.out.write(`${line}\n`);
+  }
+
+  /** Loads tools.yaml the way the daemon will, so bad config fails here with its line and column. */
+  tools(): LoadedTools {
+    try {
+      return loadToolsFile(this.paths.toolsFile);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new CliError(err.message, EXIT_USAGE);
+      throw err;
+    }
+  }
+
+  async daemon(): Promise<DaemonClient> {
+    if (this.client) return this.client;
+    try {
+      this.client = await ensureDaemon(this.paths);
+    } catch (err) {
+      if (err instanceof DaemonUnreachable) throw new CliError(err.message, EXIT_UNREACHABLE);
+      throw err;
+    }
+    return this.client;
+  }
+
+  /** A request whose error answer becomes the CLI's one line and exit code. */
+  async call<T>(method: string, params: object = {}): Promise<T> {
+    const client = await this.daemon();
+    try {
+      return await client.request<T>(method, params);
+    } catch (err) {
+      if (err instanceof DaemonError) throw new CliError(err.message, err.code === 'disconnected' || err.code === 'internal' ? EXIT_UNREACHABLE : EXIT_USAGE);
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.client?.close();
+    this.client = null;
+  }
+}

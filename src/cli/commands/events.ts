@@ -1,0 +1,44 @@
+import { compareRunIds } from '../../core/ids.js';
+import type { TelemetryEvent } from '../../core/events.js';
+import { oneLine } from '../../core/terminal-text.js';
+import { RunStore } from '../../telemetry/run-store.js';
+import { readTelemetry } from '../../telemetry/telemetry-reader.js';
+import { parse } from '../args.js';
+import { CliContext } from '../cli-context.js';
+import { CliError } from '../cli-error.js';
+import { pollUntil } from '../follow.js';
+
+export const EVENTS_HELP = `lacp events [--run RUN_ID] [--follow] [--json]
+  Telemetry events, oldest first. Default: the newest run; --follow also picks up runs started meanwhile.`;
+
+export async function eventsCommand(argv: string[]): Promise<number> {
+  const { values } = parse('events', argv, { run: { type: 'string' }, follow: { type: 'boolean', short: 'f' } }, false);
+  const ctx = new CliContext(values.workspace);
+  const runs = new RunStore(ctx.paths.runsDir);
+  if (values.run && !runs.exists(values.run)) throw new CliError(`no run ${values.run} in ${runs.runsDir}`);
+  const show = (e: TelemetryEvent) => ctx.print(values.json ? JSON.stringify(e) : formatEvent(e));
+  const watched = new Map<string, number>(); // run id -> offset read so far
+  const initial = values.run ? [values.run] : runs.list().slice(-1);
+  for (const id of initial) watched.set(id, 0);
+  const tick = () => {
+    if (!values.run) for (const id of runs.list()) if (!watched.has(id) && (watched.size === 0 || compareRunIds(id, [...watched.keys()].at(-1)!) > 0)) watched.set(id, 0);
+    for (const [id, offset] of watched) {
+      const read = readTelemetry(runs.telemetryFile(id), offset);
+      watched.set(id, read.offset);
+      for (const e of read.events) show(e);
+    }
+    return !values.follow;
+  };
+  if (!values.follow) {
+    tick();
+    return 0;
+  }
+  await pollUntil(tick);
+  return 0;
+}
+
+export function formatEvent(e: TelemetryEvent): string {
+  const time = e.ts.slice(11, 23);
+  const task = 'task_id' in e ? e.task_id : e.run_id;
+  return `${time}  ${String(e.seq).padStart(4)}  ${e.event.padEnd(19)} ${e.status.padEnd(19)} ${task.padEnd(16)} ${oneLine(e.summary, 100)}`;
+}

@@ -1,0 +1,60 @@
+import { foldRun, formatDuration, type RunRow } from '../../core/task-view.js';
+import { oneLine } from '../../core/terminal-text.js';
+import { RunStore } from '../../telemetry/run-store.js';
+import { readTelemetry } from '../../telemetry/telemetry-reader.js';
+import { parse } from '../args.js';
+import { CliContext } from '../cli-context.js';
+import { CliError } from '../cli-error.js';
+
+export const LS_HELP = `lacp ls [--run RUN_ID] [--all] [--json]
+  Runs and their tasks: status, tool, mode, duration, exit code. Default: the newest run.`;
+
+export function loadRuns(runs: RunStore, ids: string[], now = Date.now()): RunRow[] {
+  return ids.map((id) => foldRun(id, readTelemetry(runs.telemetryFile(id)).events, now));
+}
+
+export async function lsCommand(argv: string[]): Promise<number> {
+  const { values } = parse('ls', argv, { run: { type: 'string' }, all: { type: 'boolean' } }, false);
+  const ctx = new CliContext(values.workspace);
+  const runs = new RunStore(ctx.paths.runsDir);
+  let ids: string[];
+  if (values.run) {
+    if (!runs.exists(values.run)) throw new CliError(`no run ${values.run} in ${runs.runsDir}`);
+    ids = [values.run];
+  } else {
+    ids = values.all ? runs.list() : runs.list().slice(-1);
+  }
+  const rows = loadRuns(runs, ids);
+  if (values.json) {
+    ctx.print(JSON.stringify({ runs: rows }));
+    return 0;
+  }
+  if (rows.length === 0) {
+    ctx.print('no runs yet (lacp run TOOL starts one)');
+    return 0;
+  }
+  for (const run of rows) printRun(ctx, run);
+  return 0;
+}
+
+function printRun(ctx: CliContext, run: RunRow): void {
+  const title = run.title ? `  ${oneLine(run.title, 60)}` : '';
+  ctx.print(`${run.run_id}${title}  (${run.tasks.length} task${run.tasks.length === 1 ? '' : 's'})`);
+  if (run.tasks.length === 0) return;
+  const table = [
+    ['TASK', 'STATUS', 'TOOL', 'MODE', 'PHASE', 'ROLE', 'DURATION', 'EXIT', 'SUMMARY'],
+    ...run.tasks.map((t) => [
+      t.task_id,
+      t.status,
+      t.tool,
+      t.mode,
+      t.phase ?? '-',
+      t.agent_role ?? '-',
+      formatDuration(t.duration_ms),
+      t.exit_code === null ? '-' : String(t.exit_code),
+      oneLine(t.summary, 60),
+    ]),
+  ].map((cols) => cols.map((c) => oneLine(c, 60)));
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  for (const cols of table) ctx.print(`  ${cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+}

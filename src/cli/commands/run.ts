@@ -1,0 +1,61 @@
+import type { TaskOutcome } from '../../core/protocol.js';
+import { waitExitCode, type ErrorClass, type TaskStatus } from '../../core/status.js';
+import { parse, parseSets } from '../args.js';
+import { CliContext } from '../cli-context.js';
+import { CliError } from '../cli-error.js';
+
+export const RUN_HELP = `lacp run TOOL [--prompt TEXT] [--set KEY=VALUE]... [--run RUN_ID | --new-run] [--phase P] [--role R] [--title T] [--timeout SEC] [--wait]
+  Queues one task and prints "<run_id> <task_id>". --wait blocks until it ends and exits with its
+  exit code (124 timed out, 130 cancelled, 1 spawn error).`;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('run', argv, {
+    prompt: { type: 'string' },
+    set: { type: 'string', multiple: true },
+    run: { type: 'string' },
+    'new-run': { type: 'boolean' },
+    phase: { type: 'string' },
+    role: { type: 'string' },
+    title: { type: 'string' },
+    timeout: { type: 'string' },
+    wait: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw new CliError(`lacp run: expected one TOOL, got ${positionals.length} (usage: ${RUN_HELP.split('\n')[0]})`);
+  if (values.run && values['new-run']) throw new CliError('lacp run: --run and --new-run exclude each other');
+  let timeout: number | null = null;
+  if (values.timeout !== undefined) {
+    timeout = Number(values.timeout);
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new CliError(`--timeout ${values.timeout}: expected a positive number of seconds`);
+  }
+  const ctx = new CliContext(values.workspace);
+  try {
+    ctx.tools(); // bad config: its line and column, before the daemon is involved
+    const { run_id, task_id } = await ctx.call<{ run_id: string; task_id: string }>('submit', {
+      tool: positionals[0],
+      prompt: values.prompt ?? null,
+      set: parseSets(values.set),
+      run: values.run ?? null,
+      new_run: values['new-run'] ?? false,
+      phase: values.phase ?? null,
+      role: values.role ?? null,
+      title: values.title ?? null,
+      timeout_sec: timeout,
+      started_by: process.env.LACP_TASK_ID ? `task ${process.env.LACP_TASK_ID}` : null,
+    });
+    if (!values.wait) {
+      ctx.print(values.json ? JSON.stringify({ run_id, task_id }) : `${run_id} ${task_id}`);
+      return 0;
+    }
+    if (!values.json) ctx.print(`${run_id} ${task_id}`);
+    const outcome = await ctx.call<TaskOutcome>('wait', { task_id });
+    if (values.json) ctx.print(JSON.stringify({ run_id, ...outcome }));
+    return waitExitCode({
+      status: outcome.status as TaskStatus,
+      error_class: outcome.error_class as ErrorClass | null,
+      exit_code: outcome.exit_code,
+      signal: outcome.signal,
+    });
+  } finally {
+    ctx.close();
+  }
+}

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { TASK_MARKER_VAR } from '../runner/process-tree.js';
+import type { WorkspacePaths } from '../workspace/workspace-paths.js';
+import { DaemonClient } from './daemon-client.js';
+
+/** How long a freshly started daemon may take to answer before we give up. */
+const START_TIMEOUT_MS = 10_000;
+/** Pause between connection attempts while it starts: there is no event to wait for across processes. */
+const CONNECT_RETRY_MS = 20;
+
+const DAEMON_ENTRY = fileURLToPath(new URL('../daemon/daemon-main.js', import.meta.url));
+
+export class DaemonUnreachable extends Error {}
+
+/** Connects to the workspace daemon if one answers. */
+export async function tryConnect(paths: WorkspacePaths): Promise<DaemonClient | null> {
+  try {
+    return await DaemonClient.connect(paths.socket);
+  } catch {
+    return null;
+  }
+}
+
+/** Connects to the workspace daemon, starting it in the background if none answers. */
+export async function ensureDaemon(paths: WorkspacePaths): Promise<DaemonClient> {
+  const existing = await tryConnect(paths);
+  if (existing) return existing;
+  const child = startDaemonProcess(paths);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let exitCode: number | null = null;
+  child.once('exit', (code) => (exitCode = code ?? 1));
+  while (Date.now() < deadline) {
+    const client = await tryConnect(paths);
+    if (client) return client;
+    // A daemon that lost the start race exits 0 and the winner answers soon; any other exit is a failure.
+    if (exitCode !== null && exitCode !== 0) break;
+    await delay(CONNECT_RETRY_MS);
+  }
+  throw new DaemonUnreachable(
+    `cannot start the workspace daemon for ${paths.root} (see ${paths.logFile})`,
+  );
+}
+
+export function startDaemonProcess(paths: WorkspacePaths) {
+  mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  // The daemon must not carry a task's marker, or cancelling that task would sweep the daemon away.
+  const env = { ...process.env };
+  delete env[TASK_MARKER_VAR];
+  const child = spawn(process.execPath, [DAEMON_ENTRY, '--workspace', paths.root], {
+    detached: true,
+    stdio: 'ignore',
+    env,
+    cwd: paths.root,
+  });
+  child.unref();
+  return child;
+}

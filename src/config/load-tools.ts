@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { BUILTIN_PLACEHOLDERS, BUILTIN_TOOLS, ToolsFile, type ToolSpec } from '../core/tools-schema.js';
+import { placeholdersOf } from '../core/template.js';
+import { ConfigError } from './config-error.js';
+import { locate, locateValue } from './yaml-locate.js';
+
+export interface LoadedTools {
+  /** Where it came from; null when the workspace has no tools.yaml. */
+  file: string | null;
+  config: ToolsFile;
+  /** Declared tools merged over the built-ins. */
+  tools: Record<string, ToolSpec>;
+}
+
+const EMPTY: ToolsFile = ToolsFile.parse({ version: 1 });
+
+export function withBuiltins(config: ToolsFile, file: string | null): LoadedTools {
+  return { file, config, tools: { ...BUILTIN_TOOLS, ...config.tools } };
+}
+
+/** Loads a tools file; a missing file gives the built-ins alone. Throws ConfigError with a position. */
+export function loadToolsFile(path: string, { mustExist = false } = {}): LoadedTools {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !mustExist) return withBuiltins(EMPTY, null);
+    throw new ConfigError(path, 1, 1, `cannot read: ${(err as Error).message}`);
+  }
+  return withBuiltins(parseToolsText(text, path), path);
+}
+
+export function parseToolsText(text: string, file: string): ToolsFile {
+  const shown = displayPath(file);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const pos = lines.linePos(yamlError.pos[0]);
+    throw new ConfigError(shown, pos.line, pos.col, `YAML: ${firstLine(yamlError.message)}`);
+  }
+  const raw: unknown = doc.toJS();
+  const parsed = ToolsFile.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const { path, message } = describeIssue(issue);
+    const pos = issue.code === 'unrecognized_keys' ? locate(doc, lines, path) : locateValue(doc, lines, path);
+    throw new ConfigError(shown, pos.line, pos.col, message);
+  }
+  checkPlaceholders(parsed.data, (path, message) => {
+    const pos = locateValue(doc, lines, path);
+    return new ConfigError(shown, pos.line, pos.col, message);
+  });
+  return parsed.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
+  const path = [...issue.path];
+  const where = path.join('.') || '(top)';
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    return { path: [...path, key], message: `${[...path, key].join('.')}: unknown key '${key}'` };
+  }
+  if (issue.code === 'invalid_type') {
+    const got = issue.input === undefined ? 'nothing' : typeName(issue.input);
+    const message = issue.input === undefined ? `${where}: required (expected ${issue.expected})` : `${where}: expected ${issue.expected}, got ${got}`;
+    return { path, message };
+  }
+  if (issue.code === 'invalid_value') {
+    return { path, message: `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` };
+  }
+  return { path, message: `${where}: ${issue.message}` };
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/** Every `{placeholder}` must be a declared var or a built-in one: a typo is caught before anything runs. */
+function checkPlaceholders(config: ToolsFile, fail: (path: PropertyKey[], message: string) => ConfigError): void {
+  const known = new Set<string>([...BUILTIN_PLACEHOLDERS, ...Object.keys(config.vars)]);
+  for (const [name, tool] of Object.entries(config.tools)) {
+    const templates: [PropertyKey[], string][] = [
+      ...tool.cmd.map((t, i): [PropertyKey[], string] => [['tools', name, 'cmd', i], t]),
+      ...Object.entries(tool.env ?? {}).map(([k, t]): [PropertyKey[], string] => [['tools', name, 'env', k], t]),
+    ];
+    if (tool.cwd !== undefined) templates.push([['tools', name, 'cwd'], tool.cwd]);
+    if (tool.stdin !== undefined) templates.push([['tools', name, 'stdin'], tool.stdin]);
+    for (const [path, template] of templates) {
+      const unknown = placeholdersOf(template).find((p) => !known.has(p));
+      if (unknown)
+        throw fail(
+          path,
+          `${path.join('.')}: unknown placeholder '{${unknown}}' (declare it under vars:, or use one of ${BUILTIN_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})`,
+        );
+    }
+  }
+}
+
+/** Paths in messages are relative to where the user stands, as compilers print them. */
+function displayPath(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}

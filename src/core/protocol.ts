@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * The daemon's wire protocol. Framing: one JSON object per line (UTF-8, `\n`) over
+ * the workspace's unix socket. A client sends requests `{v, id, method, params}`;
+ * the daemon answers each with `{type: "response", id, ok, result | error}` and
+ * pushes `{type: "event", sub, data}` on subscriptions. A request with another
+ * `v` gets error `version_mismatch`. Errors carry a code from ErrorCode and a
+ * message meant for the user as it is.
+ */
+export const PROTOCOL_VERSION = 1;
+/** A line longer than this closes the connection: no client of ours sends one. */
+export const MAX_FRAME_BYTES = 4 << 20;
+
+export const ErrorCode = z.enum(['bad_request', 'bad_config', 'not_found', 'invalid_state', 'version_mismatch', 'internal']);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+const optStr = z.string().nullable().default(null);
+
+export const Methods = {
+  hello: z.object({ client: z.string() }),
+  status: z.object({}),
+  stop: z.object({}),
+  submit: z.object({
+    tool: z.string(),
+    prompt: optStr,
+    set: z.record(z.string(), z.string()).default({}),
+    run: optStr,
+    new_run: z.boolean().default(false),
+    phase: optStr,
+    role: optStr,
+    title: optStr,
+    timeout_sec: z.number().positive().nullable().default(null),
+    started_by: optStr,
+  }),
+  wait: z.object({ task_id: z.string() }),
+  cancel: z.object({ task_ids: z.array(z.string()).default([]), run_id: optStr, by: z.string().default('cli'), reason: optStr }),
+  approve: z.object({ task_id: z.string() }),
+  reject: z.object({ task_id: z.string(), reason: optStr }),
+  tasks: z.object({}),
+  subscribe_events: z.object({ run_id: optStr }),
+  unsubscribe: z.object({ sub: z.number().int() }),
+} as const;
+export type MethodName = keyof typeof Methods;
+export type Params<M extends MethodName> = z.input<(typeof Methods)[M]>;
+export type ParsedParams<M extends MethodName> = z.output<(typeof Methods)[M]>;
+
+export const Request = z.object({
+  v: z.number().int(),
+  id: z.number().int(),
+  method: z.string(),
+  params: z.unknown().default({}),
+});
+export type Request = z.infer<typeof Request>;
+
+export type Response =
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: { code: ErrorCode; message: string } };
+
+export interface PushEvent {
+  type: 'event';
+  sub: number;
+  data: unknown;
+}
+
+export type ServerMessage = Response | PushEvent;
+
+/** A failure meant for the user; the daemon turns it into an error response. */
+export class RequestError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+/** Outcome of a task as `wait` and `cancel` report it. */
+export const TaskOutcome = z.object({
+  task_id: z.string(),
+  status: z.string(),
+  exit_code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  error_class: z.string().nullable(),
+  summary: z.string(),
+});
+export type TaskOutcome = z.infer<typeof TaskOutcome>;

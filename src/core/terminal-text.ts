@@ -1,0 +1,20 @@
+/**
+ * Makes text from a task safe to print on the user's terminal: escape sequences
+ * (CSI, OSC such as clipboard writes and titles, DCS, ...) and other control
+ * characters are removed, so task output can never act on the terminal. Newlines
+ * and tabs stay.
+ */
+// ESC followed by: CSI ... final byte | OSC/DCS/SOS/PM/APC ... terminated by BEL or ST | a single character.
+const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][\s\S]*?(?:\x07|\x1b\\|$)|[@-Z\\-_]|.)/g;
+const C1_SEQUENCE = /[\x9b][0-?]*[ -/]*[@-~]|[\x90\x9d\x98\x9e\x9f][\s\S]*?(?:\x07|\x9c|$)/g;
+const OTHER_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+export function sanitizeForTerminal(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(ESCAPE_SEQUENCE, '').replace(C1_SEQUENCE, '').replace(OTHER_CONTROLS, '');
+}
+
+/** One line for a listing column: no control characters, no line breaks, bounded. */
+export function oneLine(text: string, max = 120): string {
+  const flat = sanitizeForTerminal(text).replace(/[\n\t]+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

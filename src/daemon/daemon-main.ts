@@ -1,0 +1,78 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { resolveWorkspace, workspacePaths } from '../workspace/workspace-paths.js';
+import { acquireLock, safeUnlink } from './daemon-lock.js';
+import { DaemonLog } from './daemon-log.js';
+import { Daemon } from './daemon.js';
+import { recoverLostTasks } from './crash-recovery.js';
+import { daemonHandlers } from './handlers.js';
+import { SocketServer } from './socket-server.js';
+import { RequestError } from '../core/protocol.js';
+
+/**
+ * Runs the workspace daemon in this process until `stop` or a signal. Returns the
+ * process exit code: 0 after a clean stop, or when another daemon already owns the
+ * workspace (the caller then talks to that one).
+ */
+export async function runDaemon(workspaceFlag: string | undefined): Promise<number> {
+  const paths = workspacePaths(resolveWorkspace(workspaceFlag));
+  mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  const log = new DaemonLog(paths.logFile);
+  const lock = acquireLock(paths.lockFile);
+  if (!lock.acquired) {
+    log.info(`daemon ${process.pid}: workspace already served by pid ${lock.owner.pid}`);
+    return 0;
+  }
+  // We hold the lock, so a socket or pid file still there belongs to a dead daemon.
+  safeUnlink(paths.socket);
+  let daemon: Daemon;
+  try {
+    daemon = new Daemon(paths, log);
+  } catch (err) {
+    lock.release();
+    if (err instanceof RequestError) {
+      log.error(`cannot start: ${err.message}`);
+      process.stderr.write(`lacp: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const lost = await recoverLostTasks(daemon.runs, (draft, opts) => daemon.emit(draft, opts), (m) => log.warn(m));
+  if (lost) log.warn(`recovered ${lost} task(s) of a daemon that died`);
+
+  let stopping: Promise<void> | null = null;
+  let resolveExit!: (code: number) => void;
+  const exited = new Promise<number>((r) => (resolveExit = r));
+  const stop = () => {
+    stopping ??= (async () => {
+      log.info('stopping');
+      await daemon.shutdown();
+      await server.close();
+      safeUnlink(paths.socket);
+      safeUnlink(paths.pidFile);
+      lock.release();
+      log.info('stopped');
+      resolveExit(0);
+    })();
+  };
+  const server = new SocketServer(daemonHandlers(daemon, stop), log);
+  await server.listen(paths.socket);
+  writeFileSync(paths.pidFile, `${process.pid}\n`);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, stop);
+  process.on('uncaughtException', (err) => log.error('uncaught exception', err));
+  process.on('unhandledRejection', (err) => log.error('unhandled rejection', err));
+  log.info(`daemon ${process.pid} serving ${paths.root} on ${paths.socket}`);
+  return exited;
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) {
+  const { values } = parseArgs({ options: { workspace: { type: 'string' } }, strict: false });
+  runDaemon(values.workspace as string | undefined).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`lacp daemon: ${(err as Error)?.message ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

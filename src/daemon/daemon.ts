@@ -1,0 +1,320 @@
+import { mkdirSync } from 'node:fs';
+import { loadToolsFile, withBuiltins, type LoadedTools } from '../config/load-tools.js';
+import { ToolsFile } from '../core/tools-schema.js';
+import { ConfigError } from '../config/config-error.js';
+import type { EventDraft, TelemetryEvent } from '../core/events.js';
+import { newTaskId } from '../core/ids.js';
+import { RequestError, type ParsedParams, type TaskOutcome } from '../core/protocol.js';
+import type { TaskRecord } from '../core/task-record.js';
+import type { Outcome } from '../core/task-machine.js';
+import { startBatchProcess } from '../runner/batch-process.js';
+import { gitState } from '../runner/git-state.js';
+import { planTask, type TaskPlan } from '../runner/task-plan.js';
+import { TaskDriver, type TaskHost } from '../runner/task-driver.js';
+import type { ProcessEvents, TaskProcess } from '../runner/task-process.js';
+import { RunStore } from '../telemetry/run-store.js';
+import { redactEnv } from '../telemetry/secrets.js';
+import { writeTaskRecord } from '../telemetry/task-record-file.js';
+import { TelemetryWriter } from '../telemetry/telemetry-writer.js';
+import type { WorkspacePaths } from '../workspace/workspace-paths.js';
+import type { DaemonLog } from './daemon-log.js';
+import { Scheduler, type Schedulable } from './scheduler.js';
+import { LACP_VERSION } from './version.js';
+
+type Submit = ParsedParams<'submit'>;
+type Listener = (event: TelemetryEvent) => void;
+
+/** A task as the scheduler sees it. */
+class QueuedTask implements Schedulable {
+  constructor(readonly driver: TaskDriver) {}
+  get tool(): string {
+    return this.driver.tool;
+  }
+  get toolLimit(): number | undefined {
+    return this.driver.plan.spec.max_parallel;
+  }
+  admit(): void {
+    this.driver.input({ type: 'admit' });
+  }
+  stillQueued(): boolean {
+    return this.driver.stage === 'queued';
+  }
+}
+
+/**
+ * The workspace's task owner: accepts tasks, schedules them, keeps one telemetry
+ * writer per run, and tells listeners about every event it writes.
+ */
+export class Daemon implements TaskHost {
+  readonly runs: RunStore;
+  private tools: LoadedTools;
+  private readonly tasks = new Map<string, TaskDriver>();
+  private readonly queued = new Map<TaskDriver, QueuedTask>();
+  private readonly writers = new Map<string, TelemetryWriter>();
+  private readonly listeners = new Set<Listener>();
+  private readonly scheduler: Scheduler<QueuedTask>;
+  readonly startedAt = Date.now();
+
+  constructor(
+    readonly paths: WorkspacePaths,
+    private readonly log: DaemonLog,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.runs = new RunStore(paths.runsDir);
+    // A broken tools.yaml must not keep the daemon down: submissions report it, line and column.
+    try {
+      this.tools = this.loadTools();
+    } catch (err) {
+      log.warn(`tools.yaml not loaded: ${(err as Error).message}`);
+      this.tools = withBuiltins(ToolsFile.parse({ version: 1 }), null);
+    }
+    this.scheduler = new Scheduler(() => this.tools.config.defaults.max_parallel);
+  }
+
+  // ---- requests ----
+
+  submit(req: Submit): { run_id: string; task_id: string } {
+    this.tools = this.loadTools();
+    if (req.run !== null && !this.runs.exists(req.run)) throw new RequestError('not_found', `no run ${req.run} in ${this.paths.runsDir}`);
+    const taskId = newTaskId(Date.now());
+    const request = { tool: req.tool, prompt: req.prompt, set: req.set, timeoutSec: req.timeout_sec };
+    const joinRun = req.run ?? (req.new_run ? null : this.runs.newest());
+    // Plan before creating anything, so bad input leaves no run or task behind.
+    const probe = planTask(this.tools, request, this.context(taskId, joinRun ?? 'RUN-00000000-000'));
+    if (!probe.ok) throw new RequestError('bad_request', probe.message);
+
+    const runId = joinRun ?? this.startRun(req.title);
+    const planned = planTask(this.tools, request, this.context(taskId, runId));
+    if (!planned.ok) throw new RequestError('bad_request', planned.message);
+    const plan = planned.plan;
+    const taskDir = this.runs.taskDir(runId, taskId);
+    mkdirSync(taskDir, { recursive: true });
+
+    const record = this.newRecord(taskId, runId, req, plan);
+    writeTaskRecord(taskDir, record);
+    const driver = new TaskDriver(
+      { taskId, runId, taskDir, phase: req.phase, agentRole: req.role },
+      plan,
+      record,
+      {
+        checkpoint: plan.spec.checkpoint,
+        timeoutMs: plan.timeoutMs,
+        idleTimeoutMs: plan.idleTimeoutMs,
+        killGraceMs: plan.killGraceMs,
+        hasInterruptKeys: (plan.spec.interrupt_keys?.length ?? 0) > 0,
+      },
+      this,
+    );
+    this.tasks.set(taskId, driver);
+    this.emit({
+      event: 'task_queued',
+      run_id: runId,
+      task_id: taskId,
+      tool: plan.tool,
+      mode: plan.spec.mode,
+      phase: req.phase,
+      agent_role: req.role,
+      log_paths: { stdout: `tasks/${taskId}/stdout.log`, stderr: `tasks/${taskId}/stderr.log` },
+      status: 'queued',
+      argv: plan.argv,
+      started_by: req.started_by,
+      summary: req.title ?? `${plan.tool}${req.prompt ? `: ${req.prompt}` : ''}`.slice(0, 200),
+    });
+    void gitState(plan.cwd).then((git) => {
+      if (!git) return;
+      record.git = git;
+      writeTaskRecord(taskDir, record);
+    });
+    driver.input({ type: 'submit' });
+    return { run_id: runId, task_id: taskId };
+  }
+
+  async wait(taskId: string): Promise<TaskOutcome> {
+    const driver = this.find(taskId);
+    return outcomeOf(taskId, await driver.whenDone());
+  }
+
+  /** Cancels and resolves once every named task has ended. */
+  async cancel(ids: string[], runId: string | null, by: string, reason: string | null): Promise<TaskOutcome[]> {
+    const drivers = ids.map((id) => this.find(id));
+    if (runId !== null) {
+      if (!this.runs.exists(runId)) throw new RequestError('not_found', `no run ${runId}`);
+      for (const d of this.tasks.values()) if (d.id.runId === runId && !drivers.includes(d)) drivers.push(d);
+    }
+    for (const d of drivers) d.input({ type: 'cancel', by, reason });
+    const outcomes = await Promise.all(drivers.map((d) => d.whenDone()));
+    return outcomes.map((o, i) => outcomeOf(drivers[i]!.taskId, o));
+  }
+
+  approve(taskId: string): { task_id: string } {
+    const driver = this.awaitingCheckpoint(taskId);
+    driver.input({ type: 'approve' });
+    return { task_id: taskId };
+  }
+
+  reject(taskId: string, reason: string | null): { task_id: string } {
+    const driver = this.awaitingCheckpoint(taskId);
+    driver.input({ type: 'reject', reason });
+    return { task_id: taskId };
+  }
+
+  status() {
+    return {
+      pid: process.pid,
+      workspace: this.paths.root,
+      version: LACP_VERSION,
+      uptime_ms: Date.now() - this.startedAt,
+      running: this.scheduler.runningCount,
+      queued: this.scheduler.queuedCount,
+      tasks: this.tasks.size,
+    };
+  }
+
+  liveTasks() {
+    return [...this.tasks.values()].map((d) => ({
+      task_id: d.taskId,
+      run_id: d.id.runId,
+      tool: d.tool,
+      mode: d.plan.spec.mode,
+      status: d.status,
+    }));
+  }
+
+  /** Cancels everything still active (the normal escalation) and closes the run files. */
+  async shutdown(): Promise<void> {
+    const active = [...this.tasks.values()].filter((d) => d.stage !== 'done');
+    for (const d of active) d.input({ type: 'cancel', by: 'daemon stop', reason: 'the workspace daemon is stopping' });
+    await Promise.all(active.map((d) => d.whenDone()));
+    for (const writer of this.writers.values()) writer.close();
+    this.writers.clear();
+  }
+
+  onEvent(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---- TaskHost ----
+
+  emit(draft: EventDraft, opts?: { durable?: boolean }): void {
+    const event = this.writer(draft.run_id).append(draft, opts);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log.error('event listener failed', err);
+      }
+    }
+  }
+
+  enqueue(task: TaskDriver): void {
+    const entry = new QueuedTask(task);
+    this.queued.set(task, entry);
+    this.scheduler.enqueue(entry);
+  }
+
+  releaseSlot(task: TaskDriver): void {
+    const entry = this.queued.get(task);
+    if (!entry) return;
+    this.queued.delete(task);
+    this.scheduler.release(entry);
+  }
+
+  finished(task: TaskDriver, outcome: Outcome): void {
+    this.log.info(`task ${task.taskId} ${outcome.status}: ${outcome.summary}`);
+  }
+
+  startProcess(task: TaskDriver, events: ProcessEvents): TaskProcess {
+    return startBatchProcess(task.plan, { taskDir: task.id.taskDir, baseEnv: this.env }, events);
+  }
+
+  /** Appends to a run's telemetry from outside a task (crash recovery). */
+  writerFor(runId: string): TelemetryWriter {
+    return this.writer(runId);
+  }
+
+  // ---- internals ----
+
+  private loadTools(): LoadedTools {
+    try {
+      return loadToolsFile(this.paths.toolsFile);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new RequestError('bad_config', err.message);
+      throw err;
+    }
+  }
+
+  private startRun(title: string | null): string {
+    const runId = this.runs.create(new Date());
+    this.emit({ event: 'run_started', run_id: runId, status: 'running', title, summary: `run ${runId} started` });
+    return runId;
+  }
+
+  private writer(runId: string): TelemetryWriter {
+    let writer = this.writers.get(runId);
+    if (!writer) {
+      writer = TelemetryWriter.open(this.runs.telemetryFile(runId));
+      this.writers.set(runId, writer);
+    }
+    return writer;
+  }
+
+  private context(taskId: string, runId: string) {
+    return {
+      taskId,
+      runId,
+      workspace: this.paths.root,
+      runDir: this.runs.runDir(runId),
+      taskDir: this.runs.taskDir(runId, taskId),
+      daemonEnv: this.env,
+    };
+  }
+
+  private find(taskId: string): TaskDriver {
+    const driver = this.tasks.get(taskId);
+    if (!driver) throw new RequestError('not_found', `no task ${taskId} in this daemon (lacp ls --all lists tasks)`);
+    return driver;
+  }
+
+  private awaitingCheckpoint(taskId: string): TaskDriver {
+    const driver = this.find(taskId);
+    if (driver.status !== 'awaiting_checkpoint')
+      throw new RequestError('invalid_state', `task ${taskId} is ${driver.status}, not awaiting a checkpoint`);
+    return driver;
+  }
+
+  private newRecord(taskId: string, runId: string, req: Submit, plan: TaskPlan): TaskRecord {
+    return {
+      task_id: taskId,
+      run_id: runId,
+      tool: plan.tool,
+      mode: plan.spec.mode,
+      title: req.title,
+      phase: req.phase,
+      agent_role: req.role,
+      started_by: req.started_by,
+      argv: plan.argv,
+      cwd: plan.cwd,
+      env: redactEnv(plan.addedEnv, this.tools.config.secrets),
+      stdin: plan.stdin,
+      prompt: req.prompt,
+      vars: plan.vars,
+      tool_config: plan.spec,
+      tool_config_hash: plan.specHash,
+      git: null,
+      lacp_version: LACP_VERSION,
+      timeout_sec: plan.timeoutMs === null ? null : plan.timeoutMs / 1000,
+      pid: null,
+      pid_start_ticks: null,
+      daemon_pid: process.pid,
+      timestamps: { queued: new Date().toISOString(), started: null, ended: null },
+      status: 'queued',
+      outcome: null,
+      usage: null,
+    };
+  }
+}
+
+function outcomeOf(taskId: string, o: Outcome): TaskOutcome {
+  return { task_id: taskId, status: o.status, exit_code: o.exit_code, signal: o.signal, error_class: o.error_class, summary: o.summary };
+}

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import { Methods, RequestError, type MethodName } from '../core/protocol.js';
+import type { Daemon } from './daemon.js';
+import type { Connection, Handler } from './socket-server.js';
+
+/** Send buffer a subscriber may fall behind by before it is dropped, not waited for. */
+const SUBSCRIBER_BACKLOG_LIMIT = 8 << 20;
+
+function parse<M extends MethodName>(method: M, params: unknown): z.output<(typeof Methods)[M]> {
+  const parsed = (Methods[method] as unknown as z.ZodType<z.output<(typeof Methods)[M]>>).safeParse(params ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new RequestError('bad_request', `${method}: ${issue.path.join('.') || 'params'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** The daemon API: each method validates its params with the protocol's schema, then calls the daemon. */
+export function daemonHandlers(daemon: Daemon, stop: () => void): Record<string, Handler> {
+  let nextSub = 1;
+  return {
+    hello: (p) => {
+      parse('hello', p);
+      return daemon.status();
+    },
+    status: () => daemon.status(),
+    stop: () => {
+      setImmediate(stop);
+      return { stopping: true };
+    },
+    submit: (p) => daemon.submit(parse('submit', p)),
+    wait: (p) => daemon.wait(parse('wait', p).task_id),
+    cancel: (p) => {
+      const { task_ids, run_id, by, reason } = parse('cancel', p);
+      if (task_ids.length === 0 && run_id === null) throw new RequestError('bad_request', 'cancel: name a task or a run');
+      return daemon.cancel(task_ids, run_id, by, reason);
+    },
+    approve: (p) => daemon.approve(parse('approve', p).task_id),
+    reject: (p) => {
+      const { task_id, reason } = parse('reject', p);
+      return daemon.reject(task_id, reason);
+    },
+    tasks: () => daemon.liveTasks(),
+    subscribe_events: (p, conn: Connection) => {
+      const { run_id } = parse('subscribe_events', p);
+      const sub = nextSub++;
+      const off = daemon.onEvent((event) => {
+        if (run_id !== null && event.run_id !== run_id) return;
+        if (conn.pendingBytes > SUBSCRIBER_BACKLOG_LIMIT) {
+          conn.close();
+          return;
+        }
+        conn.send({ type: 'event', sub, data: event });
+      });
+      conn.onClose(off);
+      return { sub };
+    },
+    unsubscribe: () => ({ ok: true }),
+  };
+}

@@ -1,0 +1,22 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TaskRecord } from '../core/task-record.js';
+
+export const TASK_RECORD_FILE = 'task.json';
+
+/** Replaces task.json whole (write, then rename), so a reader never sees half a record. */
+export function writeTaskRecord(taskDir: string, record: TaskRecord): void {
+  const file = join(taskDir, TASK_RECORD_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`);
+  renameSync(tmp, file);
+}
+
+export function readTaskRecord(taskDir: string): TaskRecord | null {
+  try {
+    const parsed = TaskRecord.safeParse(JSON.parse(readFileSync(join(taskDir, TASK_RECORD_FILE), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

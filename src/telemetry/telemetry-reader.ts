@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { parseEventLine, type TelemetryEvent } from '../core/events.js';
+
+export interface ReadResult {
+  events: TelemetryEvent[];
+  /** Lines that did not parse: a torn last line, or a foreign one. */
+  skipped: number;
+  /** Bytes consumed: everything up to the last newline. */
+  offset: number;
+}
+
+/** Reads the whole lines of a telemetry file from `offset`; a torn last line is left for later. */
+export function readTelemetry(file: string, offset = 0): ReadResult {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], skipped: 0, offset };
+    throw err;
+  }
+  return parseTelemetry(buf.subarray(offset), offset);
+}
+
+export function parseTelemetry(buf: Buffer, baseOffset = 0): ReadResult {
+  const end = buf.lastIndexOf(0x0a) + 1;
+  const events: TelemetryEvent[] = [];
+  let skipped = 0;
+  for (const line of buf.subarray(0, end).toString('utf8').split('\n')) {
+    if (!line) continue;
+    const event = parseEventLine(line);
+    if (event) events.push(event);
+    else skipped++;
+  }
+  if (end < buf.length) skipped++;
+  return { events, skipped, offset: baseOffset + end };
+}

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Unix socket paths are limited to 107 bytes on Linux (sun_path, NUL included). */
+const MAX_SOCKET_PATH = 107;
+
+export interface WorkspacePaths {
+  root: string;
+  toolsFile: string;
+  panesDir: string;
+  runsDir: string;
+  stateDir: string;
+  socket: string;
+  pidFile: string;
+  lockFile: string;
+  logFile: string;
+}
+
+/** `--workspace DIR`, else `$LACP_WORKSPACE`, else the current directory. */
+export function resolveWorkspace(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(flag ?? env.LACP_WORKSPACE ?? process.cwd());
+}
+
+export function workspacePaths(root: string, env: NodeJS.ProcessEnv = process.env): WorkspacePaths {
+  const stateDir = join(root, '.lacp');
+  return {
+    root,
+    toolsFile: join(root, 'tools.yaml'),
+    panesDir: join(root, 'panes'),
+    runsDir: join(root, 'runs'),
+    stateDir,
+    socket: socketPath(root, stateDir, env),
+    pidFile: join(stateDir, 'daemon.pid'),
+    lockFile: join(stateDir, 'daemon.lock'),
+    logFile: join(stateDir, 'daemon.log'),
+  };
+}
+
+function socketPath(root: string, stateDir: string, env: NodeJS.ProcessEnv): string {
+  const local = join(stateDir, 'daemon.sock');
+  if (Buffer.byteLength(local) < MAX_SOCKET_PATH) return local;
+  const key = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  return join(env.XDG_RUNTIME_DIR || tmpdir(), `lacp-${key}.sock`);
+}
