@@ -38,6 +38,25 @@ export const Methods = {
   approve: z.object({ task_id: z.string() }),
   reject: z.object({ task_id: z.string(), reason: optStr }),
   tasks: z.object({}),
+  /**
+   * Interactive tasks. `attach` answers `{sub, cols, rows, snapshot, exited}`: the
+   * serialized screen (write it into a fresh terminal of that size), then pushes
+   * ScreenPush messages on `sub`. A client acknowledges the characters it has
+   * processed with `ack`; past a high watermark of unacknowledged characters the
+   * daemon stops sending to it, and drops it if it never catches up.
+   * `view` clients (the mirror) can never send input or resize.
+   */
+  attach: z.object({
+    task_id: z.string(),
+    cols: z.number().int().min(2).max(1000).nullable().default(null),
+    rows: z.number().int().min(2).max(1000).nullable().default(null),
+    mode: z.enum(['control', 'view']).default('control'),
+  }),
+  ack: z.object({ sub: z.number().int(), chars: z.number().int().nonnegative() }),
+  detach: z.object({ sub: z.number().int() }),
+  input: z.object({ task_id: z.string(), data: z.string() }),
+  resize: z.object({ task_id: z.string(), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(1000) }),
+  screen: z.object({ task_id: z.string() }),
   subscribe_events: z.object({ run_id: optStr }),
   unsubscribe: z.object({ sub: z.number().int() }),
 } as const;
@@ -86,3 +105,26 @@ export const TaskOutcome = z.object({
   summary: z.string(),
 });
 export type TaskOutcome = z.infer<typeof TaskOutcome>;
+
+/** What `attach` pushes: PTY output (a UTF-8 string, batched), size changes, and the end. */
+export type ScreenPush =
+  | { kind: 'data'; data: string }
+  | { kind: 'resize'; cols: number; rows: number }
+  | { kind: 'exit'; exit_code: number | null; signal: string | null };
+
+export interface AttachResult {
+  sub: number;
+  cols: number;
+  rows: number;
+  snapshot: string;
+  exited: boolean;
+}
+
+export interface ScreenText {
+  task_id: string;
+  cols: number;
+  rows: number;
+  cursor: { x: number; y: number };
+  /** The visible screen, one string per row, trailing spaces trimmed. */
+  lines: string[];
+}
