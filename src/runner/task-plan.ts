@@ -2,7 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { LoadedTools } from '../config/load-tools.js';
 import type { ToolSpec } from '../core/tools-schema.js';
-import { expand, expandEnvRefs } from '../core/template.js';
+import { expand } from '../core/template.js';
 import { TASK_MARKER_VAR } from './process-tree.js';
 
 export interface TaskRequest {
@@ -68,7 +68,7 @@ export function planTask(loaded: LoadedTools, req: TaskRequest, ctx: TaskContext
   };
   const where = `tool '${req.tool}'`;
   const fill = (template: string, field: string): string | { missing: string; field: string } => {
-    const result = expand(expandEnvRefs(template, ctx.daemonEnv), values);
+    const result = expand(template, values, ctx.daemonEnv);
     return result.ok ? result.value : { missing: result.missing, field };
   };
   const missingMessage = (m: { missing: string; field: string }) =>
