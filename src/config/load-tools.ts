@@ -46,7 +46,7 @@ export function parseToolsText(text: string, file: string): ToolsFile {
   const parsed = ToolsFile.safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const { path, message } = describeIssue(issue);
+    const { path, message } = describeIssue(issue, raw ?? {});
     const pos = issue.code === 'unrecognized_keys' ? locate(doc, lines, path) : locateValue(doc, lines, path);
     throw new ConfigError(shown, pos.line, pos.col, message);
   }
@@ -57,22 +57,33 @@ export function parseToolsText(text: string, file: string): ToolsFile {
   return parsed.data;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): { path: PropertyKey[]; message: string } {
   const path = [...issue.path];
   const where = path.join('.') || '(top)';
+  // zod does not keep the input on its issues unless asked to: look the value up by path.
+  const input = valueAt(raw, path);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     return { path: [...path, key], message: `${[...path, key].join('.')}: unknown key '${key}'` };
   }
   if (issue.code === 'invalid_type') {
-    const got = issue.input === undefined ? 'nothing' : typeName(issue.input);
-    const message = issue.input === undefined ? `${where}: required (expected ${issue.expected})` : `${where}: expected ${issue.expected}, got ${got}`;
+    const message = input === undefined ? `${where}: required (expected ${issue.expected})` : `${where}: expected ${issue.expected}, got ${typeName(input)}`;
     return { path, message };
   }
   if (issue.code === 'invalid_value') {
+    if (input === undefined) return { path, message: `${where}: required (one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})` };
     return { path, message: `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` };
   }
   return { path, message: `${where}: ${issue.message}` };
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[segment];
+  }
+  return node;
 }
 
 function typeName(value: unknown): string {
