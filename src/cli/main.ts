@@ -1,12 +1,15 @@
 import { LACP_VERSION } from '../daemon/version.js';
 import { CliError } from './cli-error.js';
 import { CANCEL_HELP, cancelCommand } from './commands/cancel.js';
+import { ATTACH_HELP, attachCommand } from './commands/attach.js';
 import { APPROVE_HELP, REJECT_HELP, approveCommand, rejectCommand } from './commands/checkpoint.js';
 import { DAEMON_HELP, daemonCommand } from './commands/daemon.js';
 import { EVENTS_HELP, eventsCommand } from './commands/events.js';
 import { LOGS_HELP, logsCommand } from './commands/logs.js';
 import { LS_HELP, lsCommand } from './commands/ls.js';
 import { RUN_HELP, runCommand } from './commands/run.js';
+import { SCREEN_HELP, screenCommand } from './commands/screen.js';
+import { SEND_HELP, sendCommand } from './commands/send.js';
 import { VALIDATE_HELP, validateCommand } from './commands/validate.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
@@ -18,6 +21,9 @@ export const COMMANDS: Record<string, Command> = {
   logs: { run: logsCommand, help: LOGS_HELP },
   events: { run: eventsCommand, help: EVENTS_HELP },
   cancel: { run: cancelCommand, help: CANCEL_HELP },
+  attach: { run: attachCommand, help: ATTACH_HELP },
+  send: { run: sendCommand, help: SEND_HELP },
+  screen: { run: screenCommand, help: SCREEN_HELP },
   approve: { run: approveCommand, help: APPROVE_HELP },
   reject: { run: rejectCommand, help: REJECT_HELP },
   validate: { run: validateCommand, help: VALIDATE_HELP },

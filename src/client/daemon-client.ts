@@ -20,6 +20,9 @@ export class DaemonClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly subscriptions = new Map<number, (data: unknown) => void>();
+  /** Pushes that arrived before their subscriber was registered (same read as the response). */
+  private readonly early = new Map<number, unknown[]>();
+  private readonly unsubscribed = new Set<number>();
   private readonly closeListeners: (() => void)[] = [];
   private closed = false;
 
@@ -57,8 +60,22 @@ export class DaemonClient {
   /** Subscribes (e.g. `subscribe_events`) and routes the pushed data to `onData`. */
   async subscribe(method: string, params: object, onData: (data: unknown) => void): Promise<number> {
     const { sub } = await this.request<{ sub: number }>(method, params);
-    this.subscriptions.set(sub, onData);
+    this.subscribeTo(sub, onData);
     return sub;
+  }
+
+  /** Routes pushes of a subscription made by a request whose result carried `sub` (e.g. `attach`). */
+  subscribeTo(sub: number, onData: (data: unknown) => void): void {
+    this.subscriptions.set(sub, onData);
+    const early = this.early.get(sub);
+    this.early.delete(sub);
+    for (const data of early ?? []) onData(data);
+  }
+
+  unsubscribeFrom(sub: number): void {
+    this.subscriptions.delete(sub);
+    this.early.delete(sub);
+    this.unsubscribed.add(sub);
   }
 
   onClose(fn: () => void): void {
@@ -73,7 +90,13 @@ export class DaemonClient {
 
   private receive(message: ServerMessage): void {
     if (message.type === 'event') {
-      this.subscriptions.get(message.sub)?.(message.data);
+      const handler = this.subscriptions.get(message.sub);
+      if (handler) handler(message.data);
+      else if (!this.unsubscribed.has(message.sub)) {
+        const queue = this.early.get(message.sub) ?? [];
+        queue.push(message.data);
+        this.early.set(message.sub, queue);
+      }
       return;
     }
     const pending = this.pending.get(message.id);

@@ -32,6 +32,9 @@ export const Methods = {
     title: optStr,
     timeout_sec: z.number().positive().nullable().default(null),
     started_by: optStr,
+    /** Interactive tasks: the pane size to start in (80x24 without). */
+    cols: z.number().int().min(2).max(1000).nullable().default(null),
+    rows: z.number().int().min(2).max(1000).nullable().default(null),
   }),
   wait: z.object({ task_id: z.string() }),
   cancel: z.object({ task_ids: z.array(z.string()).default([]), run_id: optStr, by: z.string().default('cli'), reason: optStr }),
@@ -51,6 +54,8 @@ export const Methods = {
     cols: z.number().int().min(2).max(1000).nullable().default(null),
     rows: z.number().int().min(2).max(1000).nullable().default(null),
     mode: z.enum(['control', 'view']).default('control'),
+    /** Lines of history above the screen to include in the snapshot. */
+    scrollback: z.number().int().min(0).max(100_000).default(0),
   }),
   ack: z.object({ sub: z.number().int(), chars: z.number().int().nonnegative() }),
   detach: z.object({ sub: z.number().int() }),
@@ -110,7 +115,9 @@ export type TaskOutcome = z.infer<typeof TaskOutcome>;
 export type ScreenPush =
   | { kind: 'data'; data: string }
   | { kind: 'resize'; cols: number; rows: number }
-  | { kind: 'exit'; exit_code: number | null; signal: string | null };
+  | { kind: 'exit'; exit_code: number | null; signal: string | null }
+  /** The daemon ended this subscription (the client fell too far behind): attach again to resync. */
+  | { kind: 'dropped'; reason: string };
 
 export interface AttachResult {
   sub: number;

@@ -4,7 +4,8 @@ import { ToolsFile } from '../core/tools-schema.js';
 import { ConfigError } from '../config/config-error.js';
 import type { EventDraft, TelemetryEvent } from '../core/events.js';
 import { newTaskId } from '../core/ids.js';
-import { RequestError, type ParsedParams, type TaskOutcome } from '../core/protocol.js';
+import { RequestError, type ParsedParams, type ScreenPush, type ScreenText, type TaskOutcome } from '../core/protocol.js';
+import { DEFAULT_COLS, DEFAULT_ROWS, PtySession, type AttachOptions, type Attachment } from '../pty/pty-session.js';
 import type { TaskRecord } from '../core/task-record.js';
 import type { Outcome } from '../core/task-machine.js';
 import { startBatchProcess } from '../runner/batch-process.js';
@@ -53,6 +54,9 @@ export class Daemon implements TaskHost {
   private readonly writers = new Map<string, TelemetryWriter>();
   private readonly listeners = new Set<Listener>();
   private readonly scheduler: Scheduler<QueuedTask>;
+  /** Interactive tasks' terminals, kept after they end so their last screen can still be shown. */
+  private readonly sessions = new Map<string, PtySession>();
+  private readonly initialSizes = new Map<string, { cols: number; rows: number }>();
   readonly startedAt = Date.now();
 
   constructor(
@@ -106,6 +110,7 @@ export class Daemon implements TaskHost {
       this,
     );
     this.tasks.set(taskId, driver);
+    if (req.cols && req.rows) this.initialSizes.set(taskId, { cols: req.cols, rows: req.rows });
     this.emit({
       event: 'task_queued',
       run_id: runId,
@@ -187,6 +192,8 @@ export class Daemon implements TaskHost {
     await Promise.all(active.map((d) => d.whenDone()));
     for (const writer of this.writers.values()) writer.close();
     this.writers.clear();
+    for (const session of this.sessions.values()) session.dispose();
+    this.sessions.clear();
   }
 
   onEvent(listener: Listener): () => void {
@@ -225,7 +232,54 @@ export class Daemon implements TaskHost {
   }
 
   startProcess(task: TaskDriver, events: ProcessEvents): TaskProcess {
+    if (task.plan.spec.mode === 'interactive') {
+      const size = this.initialSizes.get(task.taskId);
+      this.initialSizes.delete(task.taskId);
+      const session = PtySession.start(
+        task.plan,
+        {
+          taskDir: task.id.taskDir,
+          baseEnv: this.env,
+          cols: size?.cols ?? DEFAULT_COLS,
+          rows: size?.rows ?? DEFAULT_ROWS,
+          scrollback: this.tools.config.defaults.scrollback,
+        },
+        events,
+      );
+      this.sessions.set(task.taskId, session);
+      return session;
+    }
     return startBatchProcess(task.plan, { taskDir: task.id.taskDir, baseEnv: this.env }, events);
+  }
+
+  // ---- interactive tasks ----
+
+  /** Attaches a client to a task's screen: a snapshot, then live output through `push`. */
+  attachScreen(taskId: string, opts: AttachOptions, push: (m: ScreenPush) => void, drop: (reason: string) => void): Promise<Attachment> {
+    return this.session(taskId).attach(opts, push, drop);
+  }
+
+  input(taskId: string, data: string): void {
+    const session = this.session(taskId);
+    if (!session.running) throw new RequestError('invalid_state', `task ${taskId} is not running: nothing to type into`);
+    session.input(data);
+  }
+
+  resize(taskId: string, cols: number, rows: number): void {
+    this.session(taskId).resize(cols, rows);
+  }
+
+  screenText(taskId: string): Promise<ScreenText> {
+    return this.session(taskId).text(taskId);
+  }
+
+  private session(taskId: string): PtySession {
+    const driver = this.find(taskId);
+    const session = this.sessions.get(taskId);
+    if (driver.plan.spec.mode !== 'interactive')
+      throw new RequestError('invalid_state', `task ${taskId} is a batch task: it has no screen (lacp logs ${taskId} shows its output)`);
+    if (!session) throw new RequestError('invalid_state', `task ${taskId} is ${driver.status}: its terminal starts when the task does`);
+    return session;
   }
 
   /** Appends to a run's telemetry from outside a task (crash recovery). */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { Methods, RequestError, type MethodName } from '../core/protocol.js';
+import type { Attachment } from '../pty/pty-session.js';
 import type { Daemon } from './daemon.js';
 import type { Connection, Handler } from './socket-server.js';
 
@@ -18,6 +19,7 @@ function parse<M extends MethodName>(method: M, params: unknown): z.output<(type
 /** The daemon API: each method validates its params with the protocol's schema, then calls the daemon. */
 export function daemonHandlers(daemon: Daemon, stop: () => void): Record<string, Handler> {
   let nextSub = 1;
+  const attachments = new Map<number, Attachment>();
   return {
     hello: (p) => {
       parse('hello', p);
@@ -56,5 +58,47 @@ export function daemonHandlers(daemon: Daemon, stop: () => void): Record<string,
       return { sub };
     },
     unsubscribe: () => ({ ok: true }),
+
+    attach: async (p, conn: Connection) => {
+      const { task_id, cols, rows, mode, scrollback } = parse('attach', p);
+      const sub = nextSub++;
+      const attachment = await daemon.attachScreen(
+        task_id,
+        { mode, cols, rows, scrollback },
+        (data) => conn.send({ type: 'event', sub, data }),
+        (reason) => {
+          attachments.delete(sub);
+          conn.send({ type: 'event', sub, data: { kind: 'dropped', reason } });
+        },
+      );
+      attachments.set(sub, attachment);
+      conn.onClose(() => {
+        attachments.get(sub)?.detach();
+        attachments.delete(sub);
+      });
+      return { sub, ...attachment.result };
+    },
+    ack: (p) => {
+      const { sub, chars } = parse('ack', p);
+      attachments.get(sub)?.ack(chars);
+      return null;
+    },
+    detach: (p) => {
+      const { sub } = parse('detach', p);
+      attachments.get(sub)?.detach();
+      attachments.delete(sub);
+      return null;
+    },
+    input: (p) => {
+      const { task_id, data } = parse('input', p);
+      daemon.input(task_id, data);
+      return null;
+    },
+    resize: (p) => {
+      const { task_id, cols, rows } = parse('resize', p);
+      daemon.resize(task_id, cols, rows);
+      return null;
+    },
+    screen: (p) => daemon.screenText(parse('screen', p).task_id),
   };
 }

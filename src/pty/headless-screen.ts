@@ -1,0 +1,76 @@
+import xtermHeadless from '@xterm/headless';
+import serializeAddon from '@xterm/addon-serialize';
+import type { ScreenText } from '../core/protocol.js';
+
+const { Terminal } = xtermHeadless;
+const { SerializeAddon } = serializeAddon;
+type HeadlessTerminal = InstanceType<typeof Terminal>;
+
+/**
+ * The daemon's model of one PTY's screen: a headless xterm fed with the task's
+ * output, so a client that (re)attaches gets the screen as it is now, and queries
+ * the program sends (device attributes, cursor position) get answers.
+ */
+export class HeadlessScreen {
+  readonly terminal: HeadlessTerminal;
+  private readonly serializer = new SerializeAddon();
+  /** Characters handed to the parser but not yet parsed: the parser's backlog. */
+  private backlog = 0;
+
+  constructor(cols: number, rows: number, scrollback: number) {
+    this.terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+    this.terminal.loadAddon(this.serializer);
+  }
+
+  get pendingChars(): number {
+    return this.backlog;
+  }
+
+  get cols(): number {
+    return this.terminal.cols;
+  }
+  get rows(): number {
+    return this.terminal.rows;
+  }
+
+  write(data: string, parsed?: () => void): void {
+    this.backlog += data.length;
+    this.terminal.write(data, () => {
+      this.backlog -= data.length;
+      parsed?.();
+    });
+  }
+
+  resize(cols: number, rows: number): void {
+    this.terminal.resize(cols, rows);
+  }
+
+  /** Replies the terminal owes the program (answers to its queries). */
+  onReply(listener: (data: string) => void): void {
+    this.terminal.onData(listener);
+  }
+
+  /**
+   * Runs `fn` once everything written so far is parsed and before anything written
+   * later is: the point where a snapshot matches the stream that follows it.
+   */
+  whenParsed(fn: () => void): void {
+    this.terminal.write('', fn);
+  }
+
+  /** The screen (and up to `scrollback` lines above it) as escape sequences a fresh terminal replays. */
+  snapshot(scrollback: number): string {
+    return this.serializer.serialize({ scrollback });
+  }
+
+  text(taskId: string): ScreenText {
+    const buffer = this.terminal.buffer.active;
+    const lines: string[] = [];
+    for (let y = 0; y < this.terminal.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+    return { task_id: taskId, cols: this.terminal.cols, rows: this.terminal.rows, cursor: { x: buffer.cursorX, y: buffer.cursorY }, lines };
+  }
+
+  dispose(): void {
+    this.terminal.dispose();
+  }
+}

@@ -1,0 +1,227 @@
+import { createWriteStream, statSync } from 'node:fs';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
+import pty from 'node-pty';
+import type { AttachResult, ScreenPush, ScreenText } from '../core/protocol.js';
+import { resolveProgram } from '../runner/resolve-program.js';
+import type { TaskPlan } from '../runner/task-plan.js';
+import type { ProcessEvents, TaskProcess } from '../runner/task-process.js';
+import { AsciicastWriter } from './asciicast-writer.js';
+import { HeadlessScreen } from './headless-screen.js';
+import { HIGH_WATERMARK, LOW_WATERMARK, ScreenFanout } from './screen-fanout.js';
+
+export const DEFAULT_COLS = 80;
+export const DEFAULT_ROWS = 24;
+
+export interface PtyOptions {
+  taskDir: string;
+  baseEnv: NodeJS.ProcessEnv;
+  cols: number;
+  rows: number;
+  scrollback: number;
+}
+
+export interface AttachOptions {
+  mode: 'control' | 'view';
+  cols: number | null;
+  rows: number | null;
+  scrollback: number;
+}
+
+export interface Attachment {
+  result: Omit<AttachResult, 'sub'>;
+  ack(chars: number): void;
+  detach(): void;
+}
+
+/**
+ * One interactive task: a node-pty process owned by the daemon, its raw stream in
+ * stdout.log, an asciicast recording, a headless screen, and the clients attached
+ * to it. Output is decoded with a streaming UTF-8 decoder, so a character split
+ * across reads stays whole.
+ */
+export class PtySession implements TaskProcess {
+  private proc: pty.IPty | null = null;
+  private readonly screen: HeadlessScreen;
+  private readonly fanout: ScreenFanout;
+  private readonly log;
+  private readonly cast: AsciicastWriter;
+  private readonly decoder = new StringDecoder('utf8');
+  private exit: { code: number | null; signal: string | null } | null = null;
+  private exitedResolve!: () => void;
+  private readonly exited = new Promise<void>((r) => (this.exitedResolve = r));
+  private paused = false;
+
+  private constructor(
+    private readonly plan: TaskPlan,
+    private readonly opts: PtyOptions,
+    private readonly events: ProcessEvents,
+  ) {
+    this.screen = new HeadlessScreen(opts.cols, opts.rows, opts.scrollback);
+    this.fanout = new ScreenFanout(() => this.updateFlow());
+    this.log = createWriteStream(join(opts.taskDir, 'stdout.log'));
+    createWriteStream(join(opts.taskDir, 'stderr.log')).end(); // a PTY has one stream; the file exists for every task
+    this.cast = new AsciicastWriter(join(opts.taskDir, 'session.cast'), opts.cols, opts.rows, { TERM: 'xterm-256color', SHELL: opts.baseEnv.SHELL ?? '/bin/sh' });
+  }
+
+  static start(plan: TaskPlan, opts: PtyOptions, events: ProcessEvents): PtySession {
+    const session = new PtySession(plan, opts, events);
+    session.spawn();
+    return session;
+  }
+
+  get running(): boolean {
+    return this.proc !== null && this.exit === null;
+  }
+
+  private spawn(): void {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...this.opts.baseEnv, ...this.plan.addedEnv })) if (v !== undefined) env[k] = v;
+    env.TERM = 'xterm-256color';
+    env.COLORTERM = 'truecolor';
+    const problem = this.checkLaunch(env);
+    if (problem) {
+      this.finishRecording(null, null);
+      queueMicrotask(() => this.events.onSpawnError(problem));
+      return;
+    }
+    const [program, ...args] = this.plan.argv;
+    let proc: pty.IPty;
+    try {
+      proc = pty.spawn(program!, args, { name: 'xterm-256color', cols: this.opts.cols, rows: this.opts.rows, cwd: this.plan.cwd, env });
+    } catch (err) {
+      this.finishRecording(null, null);
+      queueMicrotask(() => this.events.onSpawnError((err as Error).message));
+      return;
+    }
+    this.proc = proc;
+    // Answers to the program's queries come from the daemon's terminal only, never from clients'.
+    this.screen.onReply((reply) => this.exit === null && proc.write(reply));
+    proc.onData((data) => this.receive(data));
+    // node-pty reports the exit once the PTY is drained (data racing the exit is read first).
+    proc.onExit(({ exitCode, signal }) => {
+      const tail = this.decoder.end();
+      if (tail) this.receive(tail);
+      const signalName = signal ? (Object.entries(constants.signals).find(([, n]) => n === signal)?.[0] ?? `signal ${signal}`) : null;
+      this.exit = { code: signalName ? null : exitCode, signal: signalName };
+      this.finishRecording(this.exit.code, this.exit.signal);
+      this.events.onExit(this.exit.code, this.exit.signal);
+    });
+    queueMicrotask(() => this.events.onSpawn(proc.pid));
+  }
+
+  private checkLaunch(env: Record<string, string>): string | null {
+    try {
+      if (!statSync(this.plan.cwd).isDirectory()) return `cwd ${this.plan.cwd} is not a directory`;
+    } catch {
+      return `cwd ${this.plan.cwd} does not exist`;
+    }
+    const program = this.plan.argv[0] ?? '';
+    if (!resolveProgram(program, this.plan.cwd, env.PATH)) return `${program || '(empty)'}: command not found (not on PATH, or not executable)`;
+    return null;
+  }
+
+  private receive(data: string): void {
+    this.log.write(data);
+    this.cast.output(data);
+    this.screen.write(data, () => this.screenCaughtUp());
+    this.fanout.data(data);
+    this.events.onOutput();
+    if (this.screen.pendingChars > HIGH_WATERMARK) this.updateFlow();
+  }
+
+  private screenCaughtUp(): void {
+    if (this.paused && this.screen.pendingChars < LOW_WATERMARK) this.updateFlow();
+  }
+
+  /** Pauses reading from the PTY while a client or the daemon's own parser is behind. */
+  private updateFlow(): void {
+    const behind = this.fanout.holding || this.screen.pendingChars > HIGH_WATERMARK;
+    const caughtUp = !this.fanout.holding && this.screen.pendingChars < LOW_WATERMARK;
+    if (!this.proc || this.exit) return;
+    if (behind && !this.paused) {
+      this.paused = true;
+      this.proc.pause();
+    } else if (caughtUp && this.paused) {
+      this.paused = false;
+      this.proc.resume();
+    }
+  }
+
+  private finishRecording(code: number | null, signal: string | null): void {
+    this.fanout.control({ kind: 'exit', exit_code: code, signal });
+    this.cast.exit(code, signal);
+    this.exitedResolve();
+  }
+
+  // ---- clients ----
+
+  /** Snapshot first, then live output: the snapshot is taken where the stream it precedes begins. */
+  attach(opts: AttachOptions, push: (m: ScreenPush) => void, drop: (reason: string) => void): Promise<Attachment> {
+    if (opts.mode === 'control' && opts.cols && opts.rows) this.resize(opts.cols, opts.rows);
+    return new Promise((resolve) => {
+      const queued: ScreenPush[] = [];
+      let live = false;
+      const id = this.fanout.add({
+        push: (m) => (live ? push(m) : queued.push(m)),
+        drop,
+      });
+      this.fanout.flush();
+      this.screen.whenParsed(() => {
+        const result = { cols: this.screen.cols, rows: this.screen.rows, snapshot: this.screen.snapshot(opts.scrollback), exited: this.exit !== null || this.proc === null };
+        resolve({ result, ack: (chars) => this.fanout.ack(id, chars), detach: () => this.fanout.remove(id) });
+        // Anything queued meanwhile was written to the screen after the snapshot point: send it next.
+        setImmediate(() => {
+          live = true;
+          for (const m of queued.splice(0)) push(m);
+        });
+      });
+    });
+  }
+
+  input(data: string): void {
+    if (this.running) this.proc!.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (cols === this.screen.cols && rows === this.screen.rows) return;
+    this.screen.resize(cols, rows);
+    if (this.running) this.proc!.resize(cols, rows);
+    this.cast.resize(cols, rows);
+    this.fanout.control({ kind: 'resize', cols, rows });
+  }
+
+  text(taskId: string): Promise<ScreenText> {
+    return new Promise((resolve) => this.screen.whenParsed(() => resolve(this.screen.text(taskId))));
+  }
+
+  // ---- TaskProcess ----
+
+  async drained(): Promise<void> {
+    await this.exited;
+    this.fanout.flush();
+    this.log.end();
+    await Promise.all([finished(this.log).catch(() => undefined), this.cast.close()]);
+  }
+
+  sendKeys(text: string): void {
+    this.input(text);
+  }
+
+  abandon(): void {
+    this.fanout.flush();
+    if (this.proc && !this.exit) {
+      // Closing the master sends SIGHUP to what is left; the sweep has already killed the rest.
+      this.proc.kill('SIGHUP');
+    }
+    this.log.end();
+  }
+
+  /** Frees the screen model once nobody can ask for it again. */
+  dispose(): void {
+    this.fanout.dispose();
+    this.screen.dispose();
+  }
+}
