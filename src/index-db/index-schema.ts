@@ -1,0 +1,109 @@
+import type { SqliteDb } from './sqlite-driver.js';
+
+/**
+ * Bump on any change below: an index written with another version is dropped and
+ * rebuilt from the JSONL by the next opener (the index is derived, never primary).
+ */
+export const SCHEMA_VERSION = 1;
+
+/** How long a writer waits for another process's write transaction before giving up on this round. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+const TABLES = ['meta', 'sources', 'runs', 'tasks', 'events', 'events_fts', 'output_fts'] as const;
+
+const DDL = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- One row per telemetry file: how far it is indexed (whole lines only) and how many lines were skipped.
+CREATE TABLE sources (
+  run_id TEXT PRIMARY KEY,
+  offset INTEGER NOT NULL,
+  skipped_lines INTEGER NOT NULL
+);
+CREATE TABLE runs (
+  run_id TEXT PRIMARY KEY,
+  sort_key TEXT NOT NULL,
+  title TEXT,
+  started_at TEXT
+);
+CREATE INDEX runs_sort ON runs (sort_key);
+-- One row per task: its latest state and outcome, folded as src/core/task-view.ts folds events.
+CREATE TABLE tasks (
+  run_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  first_seq INTEGER NOT NULL,
+  tool TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  phase TEXT,
+  agent_role TEXT,
+  title TEXT,
+  status TEXT NOT NULL,
+  queued_at TEXT NOT NULL,
+  started_at TEXT,
+  ended_at TEXT,
+  duration_ms INTEGER,
+  exit_code INTEGER,
+  error_class TEXT,
+  summary TEXT NOT NULL,
+  started_by TEXT,
+  output_indexed INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, task_id)
+) WITHOUT ROWID;
+CREATE INDEX tasks_queued_at ON tasks (queued_at);
+CREATE INDEX tasks_status ON tasks (status);
+CREATE INDEX tasks_tool ON tasks (tool);
+-- Every event: the common fields as columns, tool event data as text, the rest as JSON (detail).
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  ts TEXT NOT NULL,
+  event TEXT NOT NULL,
+  status TEXT NOT NULL,
+  task_id TEXT,
+  summary TEXT NOT NULL,
+  data TEXT,
+  detail TEXT NOT NULL,
+  UNIQUE (run_id, seq)
+);
+CREATE INDEX events_task ON events (task_id);
+-- Full text over event summaries and tool event data; the text lives once, in events.
+CREATE VIRTUAL TABLE events_fts USING fts5 (
+  run_id, summary, data,
+  content = 'events', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+);
+-- Full text over each finished task's output, bounded (see task-output.ts).
+CREATE VIRTUAL TABLE output_fts USING fts5 (
+  run_id, task_id UNINDEXED, stream UNINDEXED, ts UNINDEXED, text,
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+`;
+
+/** WAL lets the CLI read while the daemon writes; the index is rebuildable, so NORMAL sync is enough. */
+export function configure(db: SqliteDb): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+}
+
+/** Creates the schema, or drops and recreates it when its version is not ours. Returns true when it (re)created. */
+export function ensureSchema(db: SqliteDb): boolean {
+  return db.transaction(() => {
+    if (schemaVersion(db) === SCHEMA_VERSION) return false;
+    createSchema(db);
+    return true;
+  }).immediate();
+}
+
+/** Drops every table and creates them empty: a rebuild starts from here. Call inside a write transaction. */
+export function createSchema(db: SqliteDb): void {
+  for (const table of [...TABLES].reverse()) db.exec(`DROP TABLE IF EXISTS ${table}`);
+  db.exec(DDL);
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+}
+
+export function schemaVersion(db: SqliteDb): number | null {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  if (!hasMeta) return null;
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+  return row ? Number(row.value) : null;
+}

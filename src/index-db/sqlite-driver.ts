@@ -1,0 +1,64 @@
+/**
+ * better-sqlite3, loaded on demand. The index is an optimisation: when the native
+ * module cannot load (no prebuilt binary for this Node, a broken install), lacp
+ * answers from the JSONL files instead, so loading returns a reason, never throws.
+ * The types below are the small part of its API the index uses.
+ */
+export interface RunResult {
+  changes: number;
+  lastInsertRowid: number | bigint;
+}
+
+export interface Statement {
+  run(...params: unknown[]): RunResult;
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  pluck(toggle?: boolean): Statement;
+}
+
+export interface Transaction<A extends unknown[], R> {
+  (...args: A): R;
+  immediate(...args: A): R;
+}
+
+export interface SqliteDb {
+  exec(sql: string): SqliteDb;
+  prepare(sql: string): Statement;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): Transaction<A, R>;
+  close(): void;
+  readonly open: boolean;
+}
+
+export type SqliteOpen = (file: string, options?: { readonly?: boolean; fileMustExist?: boolean; timeout?: number }) => SqliteDb;
+
+export type SqliteLoad = { ok: true; open: SqliteOpen } | { ok: false; reason: string };
+
+const cache = new Map<string, Promise<SqliteLoad>>();
+
+/** Imports the driver once per process; `specifier` exists so a test can name a module that is not there. */
+export function loadSqlite(specifier = 'better-sqlite3'): Promise<SqliteLoad> {
+  let pending = cache.get(specifier);
+  if (!pending) {
+    pending = importDriver(specifier);
+    cache.set(specifier, pending);
+  }
+  return pending;
+}
+
+async function importDriver(specifier: string): Promise<SqliteLoad> {
+  if (process.env.LACP_NO_INDEX) return { ok: false, reason: 'disabled by LACP_NO_INDEX' };
+  try {
+    const mod = (await import(specifier)) as { default: new (file: string, options?: object) => SqliteDb };
+    const Database = mod.default;
+    // The import can succeed while the native binding fails; opening a memory database proves it loads.
+    new Database(':memory:').close();
+    return { ok: true, open: (file, options) => new Database(file, options) };
+  } catch (err) {
+    return { ok: false, reason: firstLine((err as Error)?.message ?? String(err)) };
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim();
+}

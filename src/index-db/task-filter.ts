@@ -1,0 +1,64 @@
+import type { RunRow, TaskRow } from '../core/task-view.js';
+import { TaskStatus } from '../core/status.js';
+
+/**
+ * Which tasks a listing shows. The same filter is answered by SQL over the index
+ * (task-query.ts) and by this predicate over rows folded from the JSONL, so both
+ * paths give the same answer. Lists mean "any of"; bounds are on `queued_at`.
+ */
+export interface TaskFilter {
+  status?: TaskStatus[];
+  tool?: string[];
+  phase?: string[];
+  role?: string[];
+  /** ISO 8601 UTC with milliseconds (as events carry them), inclusive. */
+  since?: string;
+  until?: string;
+}
+
+export function isEmptyFilter(f: TaskFilter): boolean {
+  return !f.status?.length && !f.tool?.length && !f.phase?.length && !f.role?.length && !f.since && !f.until;
+}
+
+export function matchesTask(t: TaskRow, f: TaskFilter): boolean {
+  if (f.status?.length && !f.status.includes(t.status)) return false;
+  if (f.tool?.length && !f.tool.includes(t.tool)) return false;
+  if (f.phase?.length && (t.phase === null || !f.phase.includes(t.phase))) return false;
+  if (f.role?.length && (t.agent_role === null || !f.role.includes(t.agent_role))) return false;
+  if (f.since && t.queued_at < f.since) return false;
+  if (f.until && t.queued_at > f.until) return false;
+  return true;
+}
+
+/** Keeps the matching tasks; with a filter, runs left without tasks are dropped. */
+export function filterRuns(runs: RunRow[], f: TaskFilter): RunRow[] {
+  if (isEmptyFilter(f)) return runs;
+  return runs.map((r) => ({ ...r, tasks: r.tasks.filter((t) => matchesTask(t, f)) })).filter((r) => r.tasks.length > 0);
+}
+
+/** Thrown for a filter value that cannot mean anything; the CLI turns it into its usage line. */
+export class FilterError extends Error {}
+
+/** `failed,timed_out` -> the statuses, each checked against the registry. */
+export function parseStatuses(value: string): TaskStatus[] {
+  return splitList(value).map((s) => {
+    const parsed = TaskStatus.safeParse(s);
+    if (!parsed.success) throw new FilterError(`--status ${s}: expected one of ${TaskStatus.options.join(', ')}`);
+    return parsed.data;
+  });
+}
+
+export function splitList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `30m`, `2h`, `7d` (ago), `2026-11-24` or a full ISO 8601 time -> ISO UTC with milliseconds. */
+export function parseTimeBound(flag: string, value: string, now: number): string {
+  const relative = /^(\d+)([smhdw])$/.exec(value);
+  if (relative) return new Date(now - Number(relative[1]) * UNIT_MS[relative[2]!]!).toISOString();
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
+  if (Number.isNaN(ms)) throw new FilterError(`${flag} ${value}: expected a time like 2h, 7d, 2026-11-24 or 2026-11-24T10:00:00Z`);
+  return new Date(ms).toISOString();
+}
