@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TelemetryEvent } from '../../src/core/events.js';
+import { FIXTURES, TestWorkspace } from '../helpers/workspace.js';
+import { completionOf, disposeChecked, isAlive, readPidFiles, validateWorkspaceFiles, waitFor } from '../helpers/runner-checks.js';
+
+const GRACE_SEC = 0.3;
+const TOOLS = `
+version: 1
+defaults:
+  kill_grace_sec: 5
+vars:
+  dir: ""
+tools:
+  stubborn:
+    cmd: ["node", "${FIXTURES}/stubborn-tree.js", "{dir}"]
+    kill_grace_sec: ${GRACE_SEC}
+  stubborn_timeout:
+    cmd: ["node", "${FIXTURES}/stubborn-tree.js", "{dir}"]
+    kill_grace_sec: ${GRACE_SEC}
+    timeout_sec: 1.5
+`;
+
+const ws = new TestWorkspace(TOOLS);
+const pidDirs: string[] = [];
+afterAll(async () => {
+  validateWorkspaceFiles(ws.root);
+  await disposeChecked(ws);
+  for (const d of pidDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** Starts the stubborn fixture and waits until all four of its processes have written their pids. */
+async function startStubborn(tool: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'lacp-pids-'));
+  pidDirs.push(dir);
+  const { runId, taskId, result } = await ws.run([tool, '--set', `dir=${dir}`]);
+  expect(result.exitCode).toBe(0);
+  const stdout = join(ws.runs.taskDir(runId, taskId), 'stdout.log');
+  await waitFor('the fixture to be ready', () => {
+    try {
+      return readFileSync(stdout, 'utf8').includes('ready');
+    } catch {
+      return false;
+    }
+  });
+  const pids = readPidFiles(dir);
+  expect(Object.keys(pids).sort()).toEqual(['background', 'main', 'nohup', 'setsid']);
+  for (const pid of Object.values(pids)) expect(isAlive(pid)).toBe(true);
+  return { runId, taskId, pids, stdout };
+}
+
+function checkEscalation(events: TelemetryEvent[]) {
+  const signals = events.filter((e) => e.event === 'signal_sent') as Extract<TelemetryEvent, { event: 'signal_sent' }>[];
+  expect(signals.map((e) => e.signal)).toEqual(['SIGINT', 'SIGTERM', 'SIGKILL']);
+  // Each step waits the grace period (timestamps have millisecond resolution; allow a little slack).
+  for (let i = 1; i < signals.length; i++)
+    expect(Date.parse(signals[i]!.ts) - Date.parse(signals[i - 1]!.ts)).toBeGreaterThanOrEqual(GRACE_SEC * 1000 - 20);
+  const completed = events.at(-1)!;
+  expect(completed.event).toBe('task_completed');
+  expect(completed.seq).toBeGreaterThan(signals.at(-1)!.seq);
+}
+
+describe('cancel and timeout escalate SIGINT, SIGTERM, SIGKILL, then sweep: nothing survives', () => {
+  it('cancel: the three signals in order, a grace apart; every process of the tree is dead when cancel returns', async () => {
+    const { taskId, pids, stdout } = await startStubborn('stubborn');
+    const cancel = await ws.lacp(['cancel', taskId]);
+    expect(cancel.exitCode).toBe(0);
+    // cancel returned: the task has ended, so everything of it must be gone already, the setsid escapee too.
+    for (const [role, pid] of Object.entries(pids)) expect(isAlive(pid), `${role} (${pid})`).toBe(false);
+    const events = ws.taskEvents(taskId);
+    expect(events.map((e) => e.event)).toEqual([
+      'task_queued',
+      'task_started',
+      'cancel_requested',
+      'signal_sent',
+      'signal_sent',
+      'signal_sent',
+      'task_completed',
+    ]);
+    checkEscalation(events);
+    expect(completionOf(events, taskId)).toMatchObject({ status: 'cancelled', error_class: 'cancelled', signal: 'SIGKILL' });
+    // The group got each signal: the fixture and its background child saw INT and TERM.
+    const seen = readFileSync(stdout, 'utf8');
+    for (const line of ['main got SIGINT', 'main got SIGTERM', 'background got SIGINT', 'background got SIGTERM']) expect(seen).toContain(line);
+  });
+
+  it('timeout: the same escalation, timed_out, nothing survives', async () => {
+    const { taskId, pids } = await startStubborn('stubborn_timeout');
+    const done = await waitFor('the timeout to end the task', () => ws.taskEvents(taskId).find((e) => e.event === 'task_completed'));
+    expect(done).toMatchObject({ status: 'timed_out', error_class: 'timeout' });
+    for (const [role, pid] of Object.entries(pids)) expect(isAlive(pid), `${role} (${pid})`).toBe(false);
+    const events = ws.taskEvents(taskId);
+    expect(events.some((e) => e.event === 'cancel_requested')).toBe(false);
+    checkEscalation(events);
+  });
+});
