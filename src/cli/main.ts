@@ -5,9 +5,12 @@ import { ATTACH_HELP, attachCommand } from './commands/attach.js';
 import { APPROVE_HELP, REJECT_HELP, approveCommand, rejectCommand } from './commands/checkpoint.js';
 import { DAEMON_HELP, daemonCommand } from './commands/daemon.js';
 import { EVENTS_HELP, eventsCommand } from './commands/events.js';
+import { INDEX_HELP, indexCommand } from './commands/index.js';
 import { LOGS_HELP, logsCommand } from './commands/logs.js';
 import { LS_HELP, lsCommand } from './commands/ls.js';
+import { MCP_HELP, mcpCommand } from '../mcp/mcp-command.js';
 import { RUN_HELP, runCommand } from './commands/run.js';
+import { SEARCH_HELP, searchCommand } from './commands/search.js';
 import { SCREEN_HELP, screenCommand } from './commands/screen.js';
 import { SEND_HELP, sendCommand } from './commands/send.js';
 import { VALIDATE_HELP, validateCommand } from './commands/validate.js';
@@ -20,6 +23,7 @@ export const COMMANDS: Record<string, Command> = {
   ls: { run: lsCommand, help: LS_HELP },
   logs: { run: logsCommand, help: LOGS_HELP },
   events: { run: eventsCommand, help: EVENTS_HELP },
+  search: { run: searchCommand, help: SEARCH_HELP },
   cancel: { run: cancelCommand, help: CANCEL_HELP },
   attach: { run: attachCommand, help: ATTACH_HELP },
   send: { run: sendCommand, help: SEND_HELP },
@@ -28,6 +32,8 @@ export const COMMANDS: Record<string, Command> = {
   reject: { run: rejectCommand, help: REJECT_HELP },
   validate: { run: validateCommand, help: VALIDATE_HELP },
   daemon: { run: daemonCommand, help: DAEMON_HELP },
+  mcp: { run: mcpCommand, help: MCP_HELP },
+  index: { run: indexCommand, help: INDEX_HELP },
 };
 
 function usage(): string {
@@ -60,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Runs the CLI as a process: one line on stderr for any failure, never a stack trace. */
 export function runCli(argv: string[]): void {
+  // A reader that went away (`lacp ls | head`) ends the output, quietly, as for any Unix tool.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   main(argv).then(
     (code) => {
       process.exitCode = code;

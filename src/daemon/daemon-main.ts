@@ -8,6 +8,7 @@ import { recoverLostTasks } from './crash-recovery.js';
 import { daemonHandlers } from './handlers.js';
 import { SocketServer } from './socket-server.js';
 import { RequestError } from '../core/protocol.js';
+import { IndexWatcher } from '../index-db/index-watcher.js';
 
 /**
  * Runs the workspace daemon in this process until `stop` or a signal. Returns the
@@ -39,6 +40,8 @@ export async function runDaemon(workspaceFlag: string | undefined): Promise<numb
   }
   const lost = await recoverLostTasks(daemon.runs, (draft, opts) => daemon.emit(draft, opts), (m) => log.warn(m));
   if (lost) log.warn(`recovered ${lost} task(s) of a daemon that died`);
+  // runs/index.sqlite follows what this daemon writes and runs copied in; null (logged) when SQLite cannot load.
+  const indexer = await IndexWatcher.start(paths.runsDir, log, (listener) => daemon.onEvent(listener));
 
   let stopping: Promise<void> | null = null;
   let resolveExit!: (code: number) => void;
@@ -47,6 +50,7 @@ export async function runDaemon(workspaceFlag: string | undefined): Promise<numb
     stopping ??= (async () => {
       log.info('stopping');
       await daemon.shutdown();
+      await indexer?.dispose();
       await server.close();
       safeUnlink(paths.socket);
       safeUnlink(paths.pidFile);

@@ -1,36 +1,36 @@
 import { foldRun, formatDuration, type RunRow } from '../../core/task-view.js';
 import { oneLine } from '../../core/terminal-text.js';
+import { listHistory } from '../../index-db/run-history.js';
 import { RunStore } from '../../telemetry/run-store.js';
 import { readTelemetry } from '../../telemetry/telemetry-reader.js';
 import { parse } from '../args.js';
 import { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
+import { filterFromFlags, LS_FILTER_HELP, LS_FILTER_OPTIONS } from './ls-filter.js';
 
-export const LS_HELP = `lacp ls [--run RUN_ID] [--all] [--json]
-  Runs and their tasks: status, tool, mode, duration, exit code. Default: the newest run.`;
+export const LS_HELP = `lacp ls [--run RUN_ID] [--all] [--status S] [--tool T] [--phase P] [--role R] [--since TIME] [--until TIME] [--json]
+  Runs and their tasks: status, tool, mode, duration, exit code. Default: the newest run.
+  Answered from runs/index.sqlite when present (lacp index rebuild), else from the JSONL files.
+${LS_FILTER_HELP}`;
 
 export function loadRuns(runs: RunStore, ids: string[], now = Date.now()): RunRow[] {
   return ids.map((id) => foldRun(id, readTelemetry(runs.telemetryFile(id)).events, now));
 }
 
 export async function lsCommand(argv: string[]): Promise<number> {
-  const { values } = parse('ls', argv, { run: { type: 'string' }, all: { type: 'boolean' } }, false);
+  const { values } = parse('ls', argv, { run: { type: 'string' }, all: { type: 'boolean' }, ...LS_FILTER_OPTIONS }, false);
+  const { filter, filtered } = filterFromFlags(values);
   const ctx = new CliContext(values.workspace);
   const runs = new RunStore(ctx.paths.runsDir);
-  let ids: string[];
-  if (values.run) {
-    if (!runs.exists(values.run)) throw new CliError(`no run ${values.run} in ${runs.runsDir}`);
-    ids = [values.run];
-  } else {
-    ids = values.all ? runs.list() : runs.list().slice(-1);
-  }
-  const rows = loadRuns(runs, ids);
+  if (values.run && !runs.exists(values.run)) throw new CliError(`no run ${values.run} in ${runs.runsDir}`);
+  const scope = values.run ? { run: values.run } : values.all || filtered ? 'all' : 'newest';
+  const rows = await listHistory(runs.runsDir, scope, filter, (line) => process.stderr.write(`lacp: warning: ${line}\n`));
   if (values.json) {
     ctx.print(JSON.stringify({ runs: rows }));
     return 0;
   }
   if (rows.length === 0) {
-    ctx.print('no runs yet (lacp run TOOL starts one)');
+    ctx.print(filtered ? 'no task matches' : 'no runs yet (lacp run TOOL starts one)');
     return 0;
   }
   for (const run of rows) printRun(ctx, run);

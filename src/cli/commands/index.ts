@@ -1,0 +1,60 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { INDEX_FILE } from '../../index-db/run-index.js';
+import { openIndex } from '../../index-db/open-index.js';
+import { skippedLines } from '../../index-db/task-query.js';
+import { parse } from '../args.js';
+import { CliContext } from '../cli-context.js';
+import { CliError } from '../cli-error.js';
+
+export const INDEX_HELP = `lacp index rebuild | status [--json]
+  rebuild: drops runs/index.sqlite's rows and indexes every run's JSONL again; prints counts and time.
+  status: what the index holds, and how many telemetry lines it skipped (torn or foreign).`;
+
+/** Not a usage error: the command is right, but this machine cannot run the SQLite driver. */
+const EXIT_NO_INDEX = 1;
+
+export async function indexCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('index', argv, {});
+  const [action, ...extra] = positionals;
+  if ((action !== 'rebuild' && action !== 'status') || extra.length) throw new CliError('lacp index: expected rebuild or status (lacp index --help)');
+  const ctx = new CliContext(values.workspace);
+  const runsDir = ctx.paths.runsDir;
+  let warning = '';
+  const index = await openIndex(runsDir, { mode: 'create', catchUp: action === 'status', warn: (line) => (warning = line) });
+  if (!index) throw new CliError(warning, EXIT_NO_INDEX);
+  try {
+    if (action === 'rebuild') {
+      const started = performance.now();
+      const report = index.rebuild();
+      const seconds = (performance.now() - started) / 1000;
+      const counts = { ...report, seconds: Number(seconds.toFixed(3)), events_per_second: Math.round(report.events / Math.max(seconds, 1e-3)) };
+      if (values.json) ctx.print(JSON.stringify(counts));
+      else
+        ctx.print(
+          `indexed ${report.runs} run(s), ${report.events} event(s), ${report.outputs} task output(s) in ${seconds.toFixed(2)}s` +
+            ` (${counts.events_per_second} events/s)${report.skipped ? `; skipped ${report.skipped} torn or foreign line(s)` : ''}`,
+        );
+      return 0;
+    }
+    const count = (table: string) => index.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+    const status = {
+      file: join(runsDir, INDEX_FILE),
+      bytes: statSync(join(runsDir, INDEX_FILE)).size,
+      runs: count('runs'),
+      tasks: count('tasks'),
+      events: count('events'),
+      outputs: count('output_fts'),
+      skipped_lines: skippedLines(index.db),
+    };
+    if (values.json) ctx.print(JSON.stringify(status));
+    else
+      ctx.print(
+        `${status.file}: ${status.runs} run(s), ${status.tasks} task(s), ${status.events} event(s), ${status.outputs} task output(s); ` +
+          `${status.skipped_lines} telemetry line(s) skipped`,
+      );
+    return 0;
+  } finally {
+    index.close();
+  }
+}

@@ -1,0 +1,61 @@
+import { RunStore } from '../../telemetry/run-store.js';
+import { oneLine } from '../../core/terminal-text.js';
+import { searchJsonl } from '../../index-db/jsonl-search.js';
+import { openIndex } from '../../index-db/open-index.js';
+import { DEFAULT_SEARCH_LIMIT, HIT_END, HIT_START, type SearchHit } from '../../index-db/search-hit.js';
+import { searchIndex } from '../../index-db/search-query.js';
+import { parse } from '../args.js';
+import { CliContext } from '../cli-context.js';
+import { CliError } from '../cli-error.js';
+
+export const SEARCH_HELP = `lacp search TEXT [--run RUN_ID] [--limit N] [--json]
+  Tasks and events whose summaries, tool events or output contain every word of TEXT, newest first
+  (default limit ${DEFAULT_SEARCH_LIMIT}): run, task, time, where it matched, and a snippet.`;
+
+/** Snippet width on a terminal line, after the run, task, time and source columns. */
+const SNIPPET_WIDTH = 120;
+
+export async function searchCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('search', argv, { run: { type: 'string' }, limit: { type: 'string' } });
+  const text = positionals.join(' ').trim();
+  if (!text) throw new CliError('lacp search: expected TEXT to search for (lacp search --help)');
+  const limit = values.limit === undefined ? DEFAULT_SEARCH_LIMIT : Number(values.limit);
+  if (!Number.isInteger(limit) || limit <= 0) throw new CliError(`--limit ${values.limit}: expected a positive whole number`);
+  const ctx = new CliContext(values.workspace);
+  const runsDir = ctx.paths.runsDir;
+  if (values.run && !new RunStore(runsDir).exists(values.run)) throw new CliError(`no run ${values.run} in ${runsDir}`);
+  const opts = { run: values.run, limit };
+  const index = await openIndex(runsDir, { mode: 'create', warn: (line) => process.stderr.write(`lacp: warning: ${line}\n`) });
+  let hits: SearchHit[];
+  try {
+    hits = index ? searchIndex(index.db, text, opts) : searchJsonl(runsDir, text, opts);
+  } finally {
+    index?.close();
+  }
+  if (values.json) {
+    ctx.print(JSON.stringify({ hits: hits.map((h) => ({ ...h, snippet: plain(h.snippet) })) }));
+    return 0;
+  }
+  if (hits.length === 0) {
+    ctx.print(`nothing matches ${JSON.stringify(oneLine(text, 80))}`);
+    return 0;
+  }
+  const emphasis = Boolean((ctx.out as NodeJS.WriteStream).isTTY);
+  for (const h of hits) {
+    const time = `${h.ts.slice(0, 10)} ${h.ts.slice(11, 19)}`;
+    ctx.print(`${h.run_id}  ${(h.task_id ?? '-').padEnd(16)}  ${time}  ${h.source.padEnd(19)} ${render(h.snippet, emphasis)}`);
+  }
+  return 0;
+}
+
+function plain(snippet: string): string {
+  return snippet.replaceAll(HIT_START, '').replaceAll(HIT_END, '');
+}
+
+/** Task text made safe first (oneLine sanitizes), then the match markers become bold, or nothing off a terminal. */
+function render(snippet: string, emphasis: boolean): string {
+  let line = oneLine(snippet, SNIPPET_WIDTH);
+  if (!emphasis) return plain(line);
+  if (line.lastIndexOf(HIT_START) > line.lastIndexOf(HIT_END)) line += HIT_END;
+  return line.replaceAll(HIT_START, '\x1b[1m').replaceAll(HIT_END, '\x1b[22m');
+}
