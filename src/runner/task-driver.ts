@@ -171,8 +171,14 @@ export class TaskDriver {
         this.timers.delete(effect.timer);
         return;
       case 'process_ended':
-        this.host.releaseSlot(this);
+        // The slot stays taken until the tree is swept: a straggler still counts against
+        // max_parallel. An ending task frees it right after its task_completed, so the
+        // events never show more tasks running than allowed; a held result (checkpoint:
+        // after) frees it once swept, without waiting for the human.
         if (this.pid !== null) this.sweep = sweepTask(this.pid, this.taskId);
+        void this.sweep.then(() => {
+          if (this.state.stage === 'holding') this.host.releaseSlot(this);
+        });
         return;
       case 'finish':
         void this.complete(effect.outcome);
@@ -206,7 +212,7 @@ export class TaskDriver {
       },
     });
     this.finalOutcome = outcome;
-    this.emit(
+    const written = this.emit(
       {
         event: 'task_completed',
         status: outcome.status,
@@ -220,6 +226,8 @@ export class TaskDriver {
       },
       { durable: true },
     );
+    this.host.releaseSlot(this);
+    await written;
     this.host.finished(this, outcome);
     for (const resolve of this.doneWaiters.splice(0)) resolve(outcome);
   }
