@@ -14,6 +14,7 @@ import { SEARCH_HELP, searchCommand } from './commands/search.js';
 import { SCREEN_HELP, screenCommand } from './commands/screen.js';
 import { SEND_HELP, sendCommand } from './commands/send.js';
 import { VALIDATE_HELP, validateCommand } from './commands/validate.js';
+import { MIRROR_HELP, mirrorCommand } from './commands/mirror.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
 
@@ -31,6 +32,7 @@ export const COMMANDS: Record<string, Command> = {
   approve: { run: approveCommand, help: APPROVE_HELP },
   reject: { run: rejectCommand, help: REJECT_HELP },
   validate: { run: validateCommand, help: VALIDATE_HELP },
+  mirror: { run: mirrorCommand, help: MIRROR_HELP },
   daemon: { run: daemonCommand, help: DAEMON_HELP },
   mcp: { run: mcpCommand, help: MCP_HELP },
   index: { run: indexCommand, help: INDEX_HELP },

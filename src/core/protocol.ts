@@ -62,6 +62,8 @@ export const Methods = {
   input: z.object({ task_id: z.string(), data: z.string() }),
   resize: z.object({ task_id: z.string(), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(1000) }),
   screen: z.object({ task_id: z.string() }),
+  /** Starts the read-only browser mirror (or returns the running one): `{url, port}`; `stop` closes it and forgets its token. */
+  mirror: z.object({ port: z.number().int().min(0).max(65535).nullable().default(null), stop: z.boolean().default(false) }),
   subscribe_events: z.object({ run_id: optStr }),
   unsubscribe: z.object({ sub: z.number().int() }),
 } as const;

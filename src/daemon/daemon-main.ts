@@ -6,6 +6,7 @@ import { DaemonLog } from './daemon-log.js';
 import { Daemon } from './daemon.js';
 import { recoverLostTasks } from './crash-recovery.js';
 import { daemonHandlers } from './handlers.js';
+import { MirrorService } from '../mirror/mirror-service.js';
 import { SocketServer } from './socket-server.js';
 import { RequestError } from '../core/protocol.js';
 import { IndexWatcher } from '../index-db/index-watcher.js';
@@ -50,6 +51,7 @@ export async function runDaemon(workspaceFlag: string | undefined): Promise<numb
     stopping ??= (async () => {
       log.info('stopping');
       await daemon.shutdown();
+      await mirror.close();
       await indexer?.dispose();
       await server.close();
       safeUnlink(paths.socket);
@@ -59,8 +61,10 @@ export async function runDaemon(workspaceFlag: string | undefined): Promise<numb
       resolveExit(0);
     })();
   };
-  const server = new SocketServer(daemonHandlers(daemon, stop), log);
+  const mirror = new MirrorService(daemon, paths.root, paths.stateDir, log);
+  const server = new SocketServer(daemonHandlers(daemon, stop, mirror), log);
   await server.listen(paths.socket);
+  await mirror.resume();
   writeFileSync(paths.pidFile, `${process.pid}\n`);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, stop);
   process.on('uncaughtException', (err) => log.error('uncaught exception', err));

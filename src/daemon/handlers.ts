@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { Methods, RequestError, type MethodName } from '../core/protocol.js';
 import type { Attachment } from '../pty/pty-session.js';
+import type { MirrorService } from '../mirror/mirror-service.js';
 import type { Daemon } from './daemon.js';
 import type { Connection, Handler } from './socket-server.js';
 
@@ -17,7 +18,7 @@ function parse<M extends MethodName>(method: M, params: unknown): z.output<(type
 }
 
 /** The daemon API: each method validates its params with the protocol's schema, then calls the daemon. */
-export function daemonHandlers(daemon: Daemon, stop: () => void): Record<string, Handler> {
+export function daemonHandlers(daemon: Daemon, stop: () => void, mirror?: MirrorService): Record<string, Handler> {
   let nextSub = 1;
   const attachments = new Map<number, Attachment>();
   return {
@@ -100,5 +101,12 @@ export function daemonHandlers(daemon: Daemon, stop: () => void): Record<string,
       return null;
     },
     screen: (p) => daemon.screenText(parse('screen', p).task_id),
+    mirror: async (p) => {
+      const { port, stop: stopMirror } = parse('mirror', p);
+      if (!mirror) throw new RequestError('invalid_state', 'this daemon has no mirror');
+      if (!stopMirror) return mirror.start(port);
+      await mirror.stop();
+      return { stopped: true };
+    },
   };
 }
