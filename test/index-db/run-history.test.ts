@@ -1,0 +1,73 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { RunRow } from '../../src/core/task-view.js';
+import { listHistory } from '../../src/index-db/run-history.js';
+import { RunIndex } from '../../src/index-db/run-index.js';
+import { loadSqlite } from '../../src/index-db/sqlite-driver.js';
+import { parseTimeBound, type TaskFilter } from '../../src/index-db/task-filter.js';
+import type { RunScope } from '../../src/index-db/task-query.js';
+import { RunFixture } from './telemetry-fixture.js';
+
+let root: string;
+let runsDir: string;
+const NOW = Date.parse('2026-11-23T00:00:00.000Z');
+const warnings: string[] = [];
+const warn = (line: string) => warnings.push(line);
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'lacp-history-'));
+  runsDir = join(root, 'runs');
+  warnings.length = 0;
+  new RunFixture(runsDir, 'RUN-20261120-001', Date.parse('2026-11-20T10:00:00.000Z'))
+    .start('first')
+    .task({ id: 't-plan', tool: 'opencode', phase: 'plan', role: 'planner' })
+    .task({ id: 't-build', status: 'failed', phase: 'build', role: 'builder' });
+  new RunFixture(runsDir, 'RUN-20261122-001', Date.parse('2026-11-22T10:00:00.000Z'))
+    .start('second')
+    .task({ id: 't-review', tool: 'opencode', phase: 'review', role: 'reviewer', status: 'failed' })
+    .task({ id: 't-live', status: 'running' })
+    .task({ id: 't-wait', status: 'queued' });
+});
+
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+const ids = (runs: RunRow[]) => runs.map((r) => [r.run_id, ...r.tasks.map((t) => t.task_id)]);
+
+const CASES: [RunScope, TaskFilter, string[][]][] = [
+  ['newest', {}, [['RUN-20261122-001', 't-review', 't-live', 't-wait']]],
+  ['all', { status: ['failed'] }, [['RUN-20261120-001', 't-build'], ['RUN-20261122-001', 't-review']]],
+  [{ run: 'RUN-20261122-001' }, { status: ['failed'] }, [['RUN-20261122-001', 't-review']]],
+  ['all', { tool: ['opencode'], phase: ['plan', 'review'] }, [['RUN-20261120-001', 't-plan'], ['RUN-20261122-001', 't-review']]],
+  ['all', { role: ['builder'] }, [['RUN-20261120-001', 't-build']]],
+  ['all', { since: parseTimeBound('--since', '2026-11-21', NOW), status: ['queued', 'running'] }, [['RUN-20261122-001', 't-live', 't-wait']]],
+  ['all', { until: parseTimeBound('--until', '2d', NOW) }, [['RUN-20261120-001', 't-plan', 't-build']]],
+  ['all', { status: ['cancelled'] }, []],
+];
+
+it('answers every filter the same from the JSONL and from the index', async () => {
+  const fromJsonl = [];
+  for (const [scope, filter, expected] of CASES) {
+    const rows = await listHistory(runsDir, scope, filter, warn, NOW);
+    expect(ids(rows), JSON.stringify([scope, filter])).toEqual(expected);
+    fromJsonl.push(rows);
+  }
+  expect(existsSync(join(runsDir, 'index.sqlite'))).toBe(false); // a listing does not create the index
+
+  const sqlite = await loadSqlite();
+  if (!sqlite.ok) throw new Error(sqlite.reason);
+  RunIndex.open(runsDir, sqlite.open).close(); // present but empty: the listing catches it up first
+  for (const [i, [scope, filter]] of CASES.entries())
+    expect(await listHistory(runsDir, scope, filter, warn, NOW), JSON.stringify([scope, filter])).toEqual(fromJsonl[i]);
+  expect(warnings).toEqual([]);
+});
+
+it('parses relative and absolute time bounds, and refuses others', () => {
+  expect(parseTimeBound('--since', '2h', NOW)).toBe('2026-11-22T22:00:00.000Z');
+  expect(parseTimeBound('--since', '2026-11-21', NOW)).toBe('2026-11-21T00:00:00.000Z');
+  expect(parseTimeBound('--until', '2026-11-21T10:30:00+01:00', NOW)).toBe('2026-11-21T09:30:00.000Z');
+  expect(() => parseTimeBound('--since', 'yesterday', NOW)).toThrow('--since yesterday: expected a time like');
+});
