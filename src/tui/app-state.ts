@@ -1,0 +1,111 @@
+import type { TelemetryEvent } from '../core/events.js';
+import type { RunRow, TaskRow } from '../core/task-view.js';
+import { FINAL_STATUSES } from '../core/status.js';
+
+/** Events the log keeps in memory: enough to scroll back a while, bounded however long the UI runs. */
+export const MAX_EVENT_LOG = 2000;
+
+export interface ToolChoice {
+  name: string;
+  mode: string;
+  description: string;
+  /** `{placeholder}`s the tool's templates use besides prompt: asked for as KEY=VALUE. */
+  placeholders: string[];
+}
+
+/** What the UI is asking for on top of the panes: one at a time. */
+export type Overlay =
+  | { kind: 'help' }
+  | { kind: 'palette'; query: string; index: number }
+  | { kind: 'confirm'; question: string; effects: Effect[] }
+  | { kind: 'new-task'; step: 'tool' | 'prompt' | 'vars'; tools: ToolChoice[]; index: number; prompt: string; vars: string }
+  | { kind: 'filter'; draft: string }
+  | { kind: 'log'; run_id: string; task_id: string };
+
+/** Side effects update asks the shell to perform: commands as data. */
+export type Effect =
+  | { type: 'submit'; tool: string; prompt: string | null; set: Record<string, string> }
+  | { type: 'cancel'; task_id: string }
+  | { type: 'approve'; task_id: string }
+  | { type: 'reject'; task_id: string }
+  | { type: 'input'; task_id: string; data: string }
+  | { type: 'load-tools' }
+  | { type: 'quit'; stopDaemon: boolean };
+
+export type Msg =
+  | { type: 'key'; name: string; ch: string | undefined; seq: string }
+  | { type: 'runs'; runs: RunRow[]; pids: Record<string, number> }
+  | { type: 'log'; events: TelemetryEvent[] }
+  | { type: 'tools'; tools: ToolChoice[] }
+  | { type: 'message'; text: string }
+  | { type: 'select-pane'; task_id: string }
+  | { type: 'wheel'; task_id: string; lines: number };
+
+export interface AppState {
+  runs: RunRow[];
+  pids: Record<string, number>;
+  /** `run:ID` or `task:ID`. */
+  selected: string | null;
+  focus: 'control' | 'pane';
+  zoom: boolean;
+  page: number;
+  maxTiles: number;
+  overlay: Overlay | null;
+  filter: string;
+  eventsScope: 'all' | 'selected';
+  events: TelemetryEvent[];
+  /** Lines each pane is scrolled up into its history. */
+  scroll: Record<string, number>;
+  message: string | null;
+}
+
+export function initialState(maxTiles: number): AppState {
+  return {
+    runs: [], pids: {}, selected: null, focus: 'control', zoom: false, page: 0, maxTiles, overlay: null,
+    filter: '', eventsScope: 'all', events: [], scroll: {}, message: null,
+  };
+}
+
+export type TreeRow = { key: string; run: RunRow; task: TaskRow | null };
+
+/** The run tree as shown: runs newest first, each followed by its tasks; the filter keeps matching tasks and their runs. */
+export function treeRows(state: AppState): TreeRow[] {
+  const f = state.filter.toLowerCase();
+  const rows: TreeRow[] = [];
+  for (const run of [...state.runs].reverse()) {
+    const tasks = f ? run.tasks.filter((t) => taskText(t).includes(f)) : run.tasks;
+    if (f && tasks.length === 0 && !run.run_id.toLowerCase().includes(f)) continue;
+    rows.push({ key: `run:${run.run_id}`, run, task: null });
+    for (const task of tasks) rows.push({ key: `task:${task.task_id}`, run, task });
+  }
+  return rows;
+}
+
+function taskText(t: TaskRow): string {
+  return [t.task_id, t.tool, t.status, t.phase ?? '', t.agent_role ?? '', t.title ?? '', t.summary].join(' ').toLowerCase();
+}
+
+export function selectedTask(state: AppState): TaskRow | null {
+  if (!state.selected?.startsWith('task:')) return null;
+  const id = state.selected.slice(5);
+  for (const run of state.runs) for (const t of run.tasks) if (t.task_id === id) return t;
+  return null;
+}
+
+export function selectedRunId(state: AppState): string | null {
+  const task = selectedTask(state);
+  if (task) return task.run_id;
+  return state.selected?.startsWith('run:') ? state.selected.slice(4) : null;
+}
+
+/** Tasks that get a tile: live interactive ones, oldest first (stable places in the grid). */
+export function paneTasks(state: AppState): TaskRow[] {
+  const out: TaskRow[] = [];
+  for (const run of state.runs)
+    for (const t of run.tasks) if (t.mode === 'interactive' && t.status === 'running') out.push(t);
+  return out;
+}
+
+export function isLive(t: TaskRow): boolean {
+  return !FINAL_STATUSES.has(t.status);
+}

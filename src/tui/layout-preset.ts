@@ -1,0 +1,53 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument } from 'yaml';
+import { ConfigError } from '../config/config-error.js';
+import { locate, locateValue } from '../config/yaml-locate.js';
+import { PaneLayout } from '../core/pane-layout-schema.js';
+
+/** The presets shipped with the package: a workspace's own `panes/` wins over them. */
+const PACKAGE_PANES = fileURLToPath(new URL('../../panes', import.meta.url));
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+export interface LoadedLayout {
+  name: string;
+  file: string;
+  layout: PaneLayout;
+}
+
+/** Finds `NAME.yaml` in the workspace's panes/ or the package's, and validates it. Throws ConfigError. */
+export function loadLayout(name: string, workspacePanes: string): LoadedLayout {
+  if (!NAME_PATTERN.test(name)) throw new ConfigError(name, 1, 1, `bad layout name '${name}' (letters, digits, - and _)`);
+  for (const dir of [workspacePanes, PACKAGE_PANES]) {
+    const file = join(dir, `${name}.yaml`);
+    if (existsSync(file)) return { name, file, layout: parseLayoutText(readFileSync(file, 'utf8'), file) };
+  }
+  const known = [...new Set([...layoutNames(workspacePanes), ...layoutNames(PACKAGE_PANES)])].sort();
+  throw new ConfigError(join(workspacePanes, `${name}.yaml`), 1, 1, `no layout '${name}' (known: ${known.join(', ') || 'none'})`);
+}
+
+export function layoutNames(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
+  } catch {
+    return [];
+  }
+}
+
+export function parseLayoutText(text: string, file: string): PaneLayout {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const pos = lines.linePos(yamlError.pos[0]);
+    throw new ConfigError(file, pos.line, pos.col, `YAML: ${yamlError.message.split('\n')[0]}`);
+  }
+  const parsed = PaneLayout.safeParse(doc.toJS() ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : [...issue.path];
+  const pos = issue.code === 'unrecognized_keys' ? locate(doc, lines, path) : locateValue(doc, lines, path);
+  const what = issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys[0]}'` : issue.message;
+  throw new ConfigError(file, pos.line, pos.col, `${path.join('.') || '(top)'}: ${what}`);
+}

@@ -1,0 +1,95 @@
+import blessed from 'blessed';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DaemonUnreachable, ensureDaemon } from '../client/ensure-daemon.js';
+import { ConfigError } from '../config/config-error.js';
+import { resolveWorkspace, workspacePaths } from '../workspace/workspace-paths.js';
+import { loadLayout } from './layout-preset.js';
+import { startMirrorIfAvailable } from './mirror-hook.js';
+import { TerminalGuard } from './terminal-guard.js';
+import { Log } from './tui-log.js';
+import { TuiApp } from './tui-app.js';
+
+export const TUI_HELP = `lacp-tui [--workspace DIR] [--layout NAME] [--mirror[=PORT]]
+  The full-screen control plane: run tree, metrics, live terminal panes, event log.
+  Connects to the workspace daemon, starting it if none answers. q quits (tasks keep
+  running), Q also stops the daemon, ? lists every key.
+  --layout NAME   a preset from <workspace>/panes/NAME.yaml or the shipped panes/ (default, focus, grid)
+  --mirror[=PORT] also serve the read-only browser mirror`;
+
+class UsageError extends Error {}
+
+function parse(argv: string[]): { workspace?: string; layout: string; mirror: number | null; help: boolean } {
+  let mirror: number | null = null;
+  const rest: string[] = [];
+  for (const arg of argv) {
+    const m = /^--mirror(?:=(.*))?$/.exec(arg);
+    if (!m) rest.push(arg);
+    else if (m[1] === undefined) mirror = 0;
+    else if (/^\d{1,5}$/.test(m[1]) && Number(m[1]) <= 65535) mirror = Number(m[1]);
+    else throw new UsageError(`--mirror: '${m[1]}' is not a port number`);
+  }
+  try {
+    const { values } = parseArgs({ args: rest, options: { workspace: { type: 'string' }, layout: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    return { workspace: values.workspace, layout: values.layout ?? 'default', mirror, help: values.help ?? false };
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]!);
+  }
+}
+
+export async function runTui(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (err) {
+    process.stderr.write(`lacp-tui: ${(err as Error).message} (lacp-tui --help)\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${TUI_HELP}\n`);
+    return 0;
+  }
+  const paths = workspacePaths(resolveWorkspace(args.workspace));
+  let layout;
+  try {
+    layout = loadLayout(args.layout, paths.panesDir);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`lacp-tui: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    process.stderr.write('lacp-tui: needs a terminal (stdin and stdout must be a TTY); lacp is the scriptable CLI\n');
+    return 2;
+  }
+  const log = new Log(join(paths.stateDir, 'tui.log'));
+  let client;
+  try {
+    client = await ensureDaemon(paths);
+  } catch (err) {
+    if (err instanceof DaemonUnreachable) {
+      process.stderr.write(`lacp-tui: ${err.message}\n`);
+      return 3;
+    }
+    throw err;
+  }
+  const info = await startMirrorIfAvailable(args.mirror, paths, log);
+  const guard = new TerminalGuard(log);
+  guard.install();
+  log.captureConsole();
+  log.write(`start: workspace ${paths.root}, layout ${layout.name} (${layout.file})`);
+  const screen = blessed.screen({ smartCSR: true, fullUnicode: true, forceUnicode: true, warnings: false, autoPadding: false, dockBorders: false } as blessed.Widgets.IScreenOptions);
+  // Draw box lines as Unicode, not the terminal's alternate charset: tmux and modern terminals render them
+  // the same, and a task's own line-drawing text then reaches the screen unchanged.
+  (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+  guard.own(screen);
+  const app = new TuiApp({ paths, layout, screen, client, log, info });
+  await app.start();
+  const code = await app.done;
+  guard.restore();
+  log.write(`quit (${code})`);
+  if (code === 3) process.stderr.write(`lacp-tui: the workspace daemon went away (see ${paths.logFile})\n`);
+  return code;
+}

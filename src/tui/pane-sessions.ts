@@ -1,0 +1,88 @@
+import type { DaemonClient } from '../client/daemon-client.js';
+import { ScreenFollower } from '../client/screen-follower.js';
+import type { Log } from './tui-log.js';
+
+/** History each pane keeps for scrolling back (lines above the screen). */
+const PANE_SCROLLBACK = 2000;
+
+export interface PaneSession {
+  taskId: string;
+  follower: ScreenFollower | null;
+  /** The screen changed since it was last drawn. */
+  dirty: boolean;
+  exited: boolean;
+  /** Size last asked of the daemon, so a frame does not ask again. */
+  requested: { cols: number; rows: number } | null;
+}
+
+/**
+ * One screen follower per live interactive task shown: PTY output is parsed into its
+ * own headless terminal as it arrives (off the render path), and the pane is only
+ * marked dirty; the frame clock draws it.
+ */
+export class PaneSessions {
+  private readonly sessions = new Map<string, PaneSession>();
+
+  constructor(
+    private readonly client: DaemonClient,
+    private readonly requestFrame: () => void,
+    private readonly log: Log,
+  ) {}
+
+  get(taskId: string): PaneSession | undefined {
+    return this.sessions.get(taskId);
+  }
+
+  /** Starts followers for new panes at their tile size, resizes changed ones, drops gone ones. */
+  sync(wanted: Map<string, { cols: number; rows: number }>): void {
+    for (const [taskId, session] of this.sessions)
+      if (!wanted.has(taskId)) {
+        session.follower?.dispose();
+        this.sessions.delete(taskId);
+      }
+    for (const [taskId, size] of wanted) {
+      const session = this.sessions.get(taskId);
+      if (!session) this.start(taskId, size);
+      else if (session.follower && !session.exited && (session.requested?.cols !== size.cols || session.requested?.rows !== size.rows)) {
+        session.requested = size;
+        session.follower.resize(size.cols, size.rows);
+      }
+    }
+  }
+
+  private start(taskId: string, size: { cols: number; rows: number }): void {
+    const session: PaneSession = { taskId, follower: null, dirty: true, exited: false, requested: size };
+    this.sessions.set(taskId, session);
+    const changed = () => {
+      session.dirty = true;
+      this.requestFrame();
+    };
+    ScreenFollower.start(this.client, {
+      taskId, mode: 'control', cols: size.cols, rows: size.rows, scrollback: PANE_SCROLLBACK, onChange: changed,
+      onExit: () => {
+        session.exited = true;
+        changed(); // the final screen is drawn once more
+      },
+    }).then(
+      (follower) => {
+        if (this.sessions.get(taskId) !== session) return follower.dispose();
+        session.follower = follower;
+        changed();
+      },
+      (err: Error) => {
+        this.log.write(`attach ${taskId}: ${err.message}`);
+        session.exited = true;
+        changed();
+      },
+    );
+  }
+
+  input(taskId: string, data: string): void {
+    this.sessions.get(taskId)?.follower?.input(data);
+  }
+
+  dispose(): void {
+    for (const s of this.sessions.values()) s.follower?.dispose();
+    this.sessions.clear();
+  }
+}

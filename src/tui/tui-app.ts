@@ -1,0 +1,218 @@
+import type blessed from 'blessed';
+import type { DaemonClient } from '../client/daemon-client.js';
+import { ConfigError } from '../config/config-error.js';
+import type { WorkspacePaths } from '../workspace/workspace-paths.js';
+import { RunStore } from '../telemetry/run-store.js';
+import { initialState, type AppState, type Effect, type Msg } from './app-state.js';
+import { renderCells } from './cell-renderer.js';
+import type { LoadedLayout } from './layout-preset.js';
+import { PaneSessions } from './pane-sessions.js';
+import { ProcMetrics, type TaskUsage } from './proc-metrics.js';
+import { RunFeed } from './run-feed.js';
+import { logTail, toolChoices } from './tool-choices.js';
+import type { Log } from './tui-log.js';
+import { update } from './update.js';
+import { AppView, type PanePlacement } from './view/app-view.js';
+import { NO_COLOR } from './view/style.js';
+
+/** At most 60 frames a second: faster is invisible and costs CPU a flooding pane should not take. */
+const FRAME_MS = 1000 / 60;
+/** Durations, metrics and the batch log view refresh this often. */
+const TICK_MS = 1000;
+/** Seconds of history in the sparklines. */
+const SPARK_POINTS = 120;
+
+export interface TuiDeps {
+  paths: WorkspacePaths;
+  layout: LoadedLayout;
+  screen: blessed.Widgets.Screen;
+  client: DaemonClient;
+  log: Log;
+  /** A note for the status line (e.g. about --mirror). */
+  info: string;
+}
+
+/**
+ * The shell around update(): feeds it messages (keys, daemon events, ticks),
+ * performs the effects it returns, and draws on a frame clock: state changes and
+ * pane output only mark things dirty; one frame draws them all.
+ */
+export class TuiApp {
+  private state: AppState;
+  private readonly view: AppView;
+  private readonly feed: RunFeed;
+  private readonly sessions: PaneSessions;
+  private readonly proc = new ProcMetrics();
+  private placement: PanePlacement = new Map();
+  private viewDirty = true;
+  private frameTimer: NodeJS.Timeout | null = null;
+  private lastFrame = 0;
+  private tick: NodeJS.Timeout | null = null;
+  private eventsThisSecond = 0;
+  private readonly eventsPerSec: number[] = [];
+  private readonly cpu: number[] = [];
+  private usage: TaskUsage | null = null;
+  private finish!: (code: number) => void;
+  readonly done = new Promise<number>((resolve) => (this.finish = resolve));
+  private stopping = false;
+
+  constructor(private readonly deps: TuiDeps) {
+    this.state = initialState(deps.layout.layout.max_tiles);
+    this.view = new AppView(deps.screen, deps.layout.layout, {
+      onPaneClick: (task_id) => this.dispatch({ type: 'select-pane', task_id }),
+      onWheel: (task_id, lines) => this.dispatch({ type: 'wheel', task_id, lines }),
+    });
+    this.feed = new RunFeed(new RunStore(deps.paths.runsDir), () => this.requestFrame());
+    this.sessions = new PaneSessions(deps.client, () => this.requestFrame(), deps.log);
+  }
+
+  async start(): Promise<void> {
+    const { screen, client } = this.deps;
+    screen.on('keypress', (ch: string | undefined, key: { name?: string; full?: string; sequence?: string } | undefined) => {
+      // blessed reports a typed \r twice, as `enter` and then `return`: take it once.
+      if (key?.name === 'return' && key.sequence === '\r') return;
+      const printable = ch !== undefined && ch.length >= 1 && !/[\x00-\x1f\x7f]/.test(ch);
+      const name = printable ? ch : (key?.full ?? '');
+      this.dispatch({ type: 'key', name, ch, seq: key?.sequence ?? ch ?? '' });
+    });
+    screen.on('resize', () => this.markView());
+    client.onClose(() => {
+      if (this.stopping) return;
+      this.deps.log.write('daemon connection closed');
+      void this.quit(false, 3);
+    });
+    await this.feed.start(client);
+    this.tick = setInterval(() => this.onTick(), TICK_MS);
+    this.requestFrame();
+  }
+
+  dispatch(msg: Msg): void {
+    const step = update(this.state, msg);
+    this.state = step.state;
+    for (const effect of step.effects) void this.perform(effect);
+    this.markView();
+  }
+
+  private markView(): void {
+    this.viewDirty = true;
+    this.requestFrame();
+  }
+
+  private async perform(effect: Effect): Promise<void> {
+    const { client, log, paths } = this.deps;
+    try {
+      switch (effect.type) {
+        case 'input':
+          return this.sessions.input(effect.task_id, effect.data);
+        case 'load-tools':
+          try {
+            return this.dispatch({ type: 'tools', tools: toolChoices(paths.toolsFile) });
+          } catch (err) {
+            if (err instanceof ConfigError) return this.dispatch({ type: 'message', text: err.message });
+            throw err;
+          }
+        case 'submit': {
+          const size = this.newPaneSize();
+          const r = await client.request<{ run_id: string; task_id: string }>('submit', { tool: effect.tool, prompt: effect.prompt, set: effect.set, started_by: 'lacp-tui', ...size });
+          return this.dispatch({ type: 'message', text: `started ${r.task_id} in ${r.run_id}` });
+        }
+        case 'cancel':
+          this.dispatch({ type: 'message', text: `cancelling ${effect.task_id}…` });
+          await client.request('cancel', { task_ids: [effect.task_id], by: 'lacp-tui' });
+          return this.dispatch({ type: 'message', text: `${effect.task_id} cancelled` });
+        case 'approve':
+        case 'reject':
+          await client.request(effect.type, { task_id: effect.task_id });
+          return this.dispatch({ type: 'message', text: `${effect.task_id} ${effect.type === 'approve' ? 'approved' : 'rejected'}` });
+        case 'quit':
+          return this.quit(effect.stopDaemon, 0);
+      }
+    } catch (err) {
+      log.write(`${effect.type}: ${(err as Error).stack ?? err}`);
+      this.dispatch({ type: 'message', text: (err as Error).message });
+    }
+  }
+
+  /** A new interactive task starts at the size its tile will have, so it does not redraw at once. */
+  private newPaneSize(): { cols: number; rows: number } | object {
+    const first = this.placement.values().next().value;
+    return first ? { cols: first.cols, rows: first.rows } : {};
+  }
+
+  private onTick(): void {
+    this.eventsPerSec.push(this.eventsThisSecond);
+    this.eventsThisSecond = 0;
+    const pids = this.state.runs.flatMap((r) => r.tasks).filter((t) => t.status === 'running').map((t) => this.state.pids[t.task_id]).filter((p): p is number => p !== undefined);
+    this.usage = this.proc.sample(pids);
+    this.cpu.push(Math.round(this.usage?.cpuPercent ?? 0));
+    for (const series of [this.eventsPerSec, this.cpu]) if (series.length > SPARK_POINTS) series.shift();
+    this.refold();
+    this.markView();
+  }
+
+  private refold(): void {
+    this.state = update(this.state, { type: 'runs', ...this.feed.fold() }).state;
+  }
+
+  private requestFrame(): void {
+    if (this.frameTimer || this.stopping) return;
+    const wait = Math.max(0, this.lastFrame + FRAME_MS - Date.now());
+    this.frameTimer = setTimeout(() => this.frame(), wait);
+  }
+
+  private frame(): void {
+    this.frameTimer = null;
+    this.lastFrame = Date.now();
+    if (this.stopping) return;
+    if (this.feed.dirty) {
+      this.refold();
+      this.viewDirty = true;
+    }
+    const fresh = this.feed.takeEvents();
+    if (fresh.length) {
+      this.eventsThisSecond += fresh.length;
+      this.state = update(this.state, { type: 'log', events: fresh }).state;
+      this.viewDirty = true;
+    }
+    const relayout = this.viewDirty;
+    if (relayout) {
+      this.viewDirty = false;
+      const sample = { eventsPerSec: this.eventsPerSec, cpuPercent: this.cpu, usage: this.usage };
+      this.placement = this.view.apply(this.state, sample, () => this.batchLogLines(), this.deps.info);
+      this.sessions.sync(new Map([...this.placement].map(([id, p]) => [id, { cols: p.cols, rows: p.rows }])));
+    }
+    for (const [taskId, p] of this.placement) {
+      const session = this.sessions.get(taskId);
+      const term = session?.follower?.terminal;
+      if (!session || !term || !(session.dirty || relayout)) continue;
+      session.dirty = false;
+      const focused = this.state.selected === `task:${taskId}`;
+      p.tile.cells = renderCells(term, p.cols, p.rows, { color: !NO_COLOR, cursor: focused, scrollback: this.state.scroll[taskId] ?? 0 });
+    }
+    this.deps.screen.render();
+  }
+
+  private batchLogLines(): string[] {
+    const o = this.state.overlay;
+    if (o?.kind !== 'log') return [];
+    const dir = new RunStore(this.deps.paths.runsDir).taskDir(o.run_id, o.task_id);
+    const rows = (this.deps.screen.height as number) - 6;
+    const lines = logTail(`${dir}/stdout.log`, `${dir}/stderr.log`, rows);
+    return lines.length ? lines.map((l) => l.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'))) : ['(no output yet)'];
+  }
+
+  async quit(stopDaemon: boolean, code: number): Promise<void> {
+    if (this.stopping) return;
+    if (stopDaemon) {
+      this.dispatch({ type: 'message', text: 'stopping the daemon…' });
+      this.frame();
+    }
+    this.stopping = true;
+    if (stopDaemon) await this.deps.client.request('stop').catch(() => undefined);
+    if (this.tick) clearInterval(this.tick);
+    if (this.frameTimer) clearTimeout(this.frameTimer);
+    this.sessions.dispose();
+    this.deps.client.close();
+    this.finish(code);
+  }
+}

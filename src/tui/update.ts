@@ -1,0 +1,188 @@
+import { buildKeyIndex, KEY_MAP, paletteMatches, type CommandId } from './key-map.js';
+import { editText, parseVars } from './text-edit.js';
+import {
+  isLive, MAX_EVENT_LOG, paneTasks, selectedTask, treeRows,
+  type AppState, type Effect, type Msg, type Overlay,
+} from './app-state.js';
+
+export interface Step {
+  state: AppState;
+  effects: Effect[];
+}
+
+const KEY_INDEX = buildKeyIndex(KEY_MAP);
+/** Lines one wheel notch or PgUp moves a pane's history. */
+const SCROLL_STEP = 5;
+
+/** The whole UI logic: pure, so tests drive it without a terminal. */
+export function update(state: AppState, msg: Msg): Step {
+  switch (msg.type) {
+    case 'runs':
+      return keep({ ...state, runs: msg.runs, pids: msg.pids, selected: state.selected ?? firstTaskKey(msg.runs) });
+    case 'log': {
+      const events = state.events.concat(msg.events);
+      return keep({ ...state, events: events.length > MAX_EVENT_LOG ? events.slice(-MAX_EVENT_LOG) : events });
+    }
+    case 'tools':
+      return keep({ ...state, overlay: { kind: 'new-task', step: 'tool', tools: msg.tools, index: 0, prompt: '', vars: '' } });
+    case 'message':
+      return keep({ ...state, message: msg.text });
+    case 'select-pane':
+      return keep({ ...state, selected: `task:${msg.task_id}` });
+    case 'wheel': {
+      const now = state.scroll[msg.task_id] ?? 0;
+      return keep({ ...state, scroll: { ...state.scroll, [msg.task_id]: Math.max(0, now + msg.lines) } });
+    }
+    case 'key':
+      return onKey({ ...state, message: null }, msg.name, msg.ch, msg.seq);
+  }
+}
+
+function keep(state: AppState, effects: Effect[] = []): Step {
+  return { state, effects };
+}
+
+function firstTaskKey(runs: AppState['runs']): string | null {
+  const last = runs.at(-1);
+  const task = last?.tasks.at(-1);
+  return task ? `task:${task.task_id}` : last ? `run:${last.run_id}` : null;
+}
+
+function onKey(state: AppState, name: string, ch: string | undefined, seq: string): Step {
+  if (state.overlay) return onOverlayKey(state, state.overlay, name, ch);
+  if (state.focus === 'pane') {
+    const task = selectedTask(state);
+    if (name === 'C-a' || !task || task.status !== 'running') return keep({ ...state, focus: 'control' });
+    return keep(state, [{ type: 'input', task_id: task.task_id, data: seq }]);
+  }
+  const id = KEY_INDEX.get(name);
+  return id ? runCommand(state, id) : keep(state);
+}
+
+export function runCommand(state: AppState, id: CommandId): Step {
+  const task = selectedTask(state);
+  switch (id) {
+    case 'help':
+      return keep({ ...state, overlay: { kind: 'help' } });
+    case 'palette':
+      return keep({ ...state, overlay: { kind: 'palette', query: '', index: 0 } });
+    case 'filter':
+      return keep({ ...state, overlay: { kind: 'filter', draft: state.filter } });
+    case 'down':
+    case 'up':
+      return keep(moveSelection(state, id === 'down' ? 1 : -1));
+    case 'next-pane':
+    case 'prev-pane':
+      return keep(cyclePane(state, id === 'next-pane' ? 1 : -1));
+    case 'enter':
+      if (!task) return keep({ ...state, message: 'select a task first (j/k)' });
+      if (task.mode === 'interactive' && task.status === 'running') return keep({ ...state, focus: 'pane', scroll: { ...state.scroll, [task.task_id]: 0 } });
+      if (task.mode === 'interactive') return keep({ ...state, message: `${task.task_id} is ${task.status}: no live pane` });
+      return keep({ ...state, overlay: { kind: 'log', run_id: task.run_id, task_id: task.task_id } });
+    case 'leave':
+      return keep({ ...state, focus: 'control' });
+    case 'zoom':
+      return keep({ ...state, zoom: !state.zoom });
+    case 'new-task':
+      return keep(state, [{ type: 'load-tools' }]);
+    case 'cancel':
+      if (!task || !isLive(task)) return keep({ ...state, message: 'select a live task to cancel' });
+      return keep({ ...state, overlay: { kind: 'confirm', question: `cancel ${task.task_id} (${task.tool})?`, effects: [{ type: 'cancel', task_id: task.task_id }] } });
+    case 'approve':
+    case 'reject':
+      if (!task || task.status !== 'awaiting_checkpoint') return keep({ ...state, message: 'select a task waiting at a checkpoint' });
+      return keep(state, [{ type: id, task_id: task.task_id }]);
+    case 'events-scope':
+      return keep({ ...state, eventsScope: state.eventsScope === 'all' ? 'selected' : 'all' });
+    case 'page-next':
+    case 'page-prev':
+      return keep({ ...state, page: Math.max(0, state.page + (id === 'page-next' ? 1 : -1)) });
+    case 'scroll-up':
+    case 'scroll-down': {
+      if (!task) return keep(state);
+      const now = state.scroll[task.task_id] ?? 0;
+      const next = Math.max(0, now + (id === 'scroll-up' ? SCROLL_STEP : -SCROLL_STEP));
+      return keep({ ...state, scroll: { ...state.scroll, [task.task_id]: next } });
+    }
+    case 'quit':
+      return keep(state, [{ type: 'quit', stopDaemon: false }]);
+    case 'quit-stop': {
+      const live = state.runs.flatMap((r) => r.tasks).filter((t) => t.status === 'running' || t.status === 'queued' || t.status === 'awaiting_checkpoint');
+      const stop: Effect = { type: 'quit', stopDaemon: true };
+      if (live.length === 0) return keep(state, [stop]);
+      return keep({ ...state, overlay: { kind: 'confirm', question: `stop the daemon and cancel ${live.length} live task${live.length === 1 ? '' : 's'}?`, effects: [stop] } });
+    }
+  }
+}
+
+function moveSelection(state: AppState, delta: number): AppState {
+  const rows = treeRows(state);
+  if (rows.length === 0) return state;
+  const at = rows.findIndex((r) => r.key === state.selected);
+  const next = at < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, at + delta));
+  return { ...state, selected: rows[next]!.key };
+}
+
+function cyclePane(state: AppState, delta: number): AppState {
+  const panes = paneTasks(state);
+  if (panes.length === 0) return { ...state, message: 'no live interactive task' };
+  const at = panes.findIndex((t) => `task:${t.task_id}` === state.selected);
+  const next = at < 0 ? 0 : (at + delta + panes.length) % panes.length;
+  return { ...state, selected: `task:${panes[next]!.task_id}`, page: Math.floor(next / state.maxTiles) };
+}
+
+function onOverlayKey(state: AppState, overlay: Overlay, name: string, ch: string | undefined): Step {
+  const close = { ...state, overlay: null };
+  switch (overlay.kind) {
+    case 'help':
+    case 'log':
+      return keep(close);
+    case 'confirm':
+      if (ch === 'y' || ch === 'Y') return keep(close, overlay.effects);
+      return keep({ ...close, message: 'not done' });
+    case 'filter': {
+      const r = editText(overlay.draft, name, ch);
+      if (r.kind === 'cancel') return keep({ ...close, filter: '' });
+      if (r.kind === 'submit') return keep(close);
+      return keep({ ...state, filter: r.value, overlay: { kind: 'filter', draft: r.value } });
+    }
+    case 'palette': {
+      const matches = paletteMatches(KEY_MAP, overlay.query);
+      if (name === 'down' || name === 'up') {
+        const index = Math.min(Math.max(0, overlay.index + (name === 'down' ? 1 : -1)), Math.max(0, matches.length - 1));
+        return keep({ ...state, overlay: { ...overlay, index } });
+      }
+      const r = editText(overlay.query, name, ch);
+      if (r.kind === 'cancel') return keep(close);
+      if (r.kind === 'submit') {
+        const chosen = matches[overlay.index];
+        return chosen ? runCommand(close, chosen.id) : keep(close);
+      }
+      return keep({ ...state, overlay: { ...overlay, query: r.value, index: 0 } });
+    }
+    case 'new-task':
+      return onNewTaskKey(state, overlay, name, ch);
+  }
+}
+
+function onNewTaskKey(state: AppState, form: Extract<Overlay, { kind: 'new-task' }>, name: string, ch: string | undefined): Step {
+  const close = { ...state, overlay: null };
+  if (form.step === 'tool') {
+    if (name === 'escape' || ch === 'q') return keep(close);
+    if (name === 'down' || ch === 'j' || name === 'up' || ch === 'k') {
+      const delta = name === 'down' || ch === 'j' ? 1 : -1;
+      return keep({ ...state, overlay: { ...form, index: Math.min(Math.max(0, form.index + delta), form.tools.length - 1) } });
+    }
+    if (name === 'enter') return keep({ ...state, overlay: { ...form, step: 'prompt' } });
+    return keep(state);
+  }
+  const field = form.step === 'prompt' ? form.prompt : form.vars;
+  const r = editText(field, name, ch);
+  if (r.kind === 'cancel') return keep(close);
+  if (r.kind === 'text') return keep({ ...state, overlay: form.step === 'prompt' ? { ...form, prompt: r.value } : { ...form, vars: r.value } });
+  if (form.step === 'prompt') return keep({ ...state, overlay: { ...form, step: 'vars' } });
+  const vars = parseVars(form.vars);
+  if (typeof vars === 'string') return keep({ ...state, message: vars });
+  const tool = form.tools[form.index]!;
+  return keep({ ...close, message: `submitting ${tool.name}…` }, [{ type: 'submit', tool: tool.name, prompt: form.prompt || null, set: vars }]);
+}

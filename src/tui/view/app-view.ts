@@ -1,0 +1,120 @@
+import blessed from 'blessed';
+import type { PaneLayout } from '../../core/pane-layout-schema.js';
+import { paneTasks, selectedTask, type AppState } from '../app-state.js';
+import { layoutRects, pageCount, pageSlice, tileRects, type Rect } from '../layout-math.js';
+import { eventLogLines } from './event-log-view.js';
+import { MetricsView, type MetricsSample } from './metrics-view.js';
+import { overlayContent } from './overlay-view.js';
+import { runTreeLines } from './run-tree-view.js';
+import { bold, inverse, paint, STATUS_STYLE, styleColor, text } from './style.js';
+import { TerminalTile } from './terminal-tile.js';
+
+export interface ViewHooks {
+  onPaneClick: (taskId: string) => void;
+  onWheel: (taskId: string, lines: number) => void;
+}
+
+/** Where each shown pane is and how big its inside is. */
+export type PanePlacement = Map<string, { tile: TerminalTile; cols: number; rows: number }>;
+
+/** The blessed widgets and how state maps onto them. No logic beyond placing and formatting. */
+export class AppView {
+  private readonly runs: blessed.Widgets.BoxElement;
+  private readonly events: blessed.Widgets.BoxElement;
+  private readonly empty: blessed.Widgets.BoxElement;
+  private readonly status: blessed.Widgets.BoxElement;
+  private readonly overlay: blessed.Widgets.BoxElement;
+  private readonly metrics: MetricsView;
+  private readonly tiles: TerminalTile[] = [];
+
+  constructor(
+    readonly screen: blessed.Widgets.Screen,
+    private readonly layout: PaneLayout,
+    private readonly hooks: ViewHooks,
+  ) {
+    const border = { type: 'line' as const };
+    const style = { border: { fg: styleColor('gray') } };
+    this.runs = blessed.box({ parent: screen, label: ' runs ', border, tags: true, style });
+    this.metrics = new MetricsView(screen);
+    this.empty = blessed.box({ parent: screen, label: ' terminals ', border, tags: true, style, content: 'no live interactive task: n then shell starts one' });
+    this.events = blessed.box({ parent: screen, label: ' events ', border, tags: true, style });
+    this.status = blessed.box({ parent: screen, height: 1, tags: true });
+    this.overlay = blessed.box({ parent: screen, border, tags: true, hidden: true, style: { border: { fg: styleColor('yellow') } } });
+  }
+
+  /** Lays everything out for `state`; returns the panes on screen, for their sessions and cells. */
+  apply(state: AppState, sample: MetricsSample, logLines: () => string[], info: string): PanePlacement {
+    const cols = this.screen.width as number;
+    const rows = (this.screen.height as number) - 1; // the status line
+    const rects = layoutRects(this.layout, cols, rows);
+    const panes = paneTasks(state);
+    const zoomed = state.zoom ? panes.find((t) => `task:${t.task_id}` === state.selected) : undefined;
+    const full: Rect = { left: 0, top: 0, width: cols, height: rows };
+
+    this.placeBox(this.runs, zoomed ? undefined : rects.runs);
+    this.placeBox(this.events, zoomed ? undefined : rects.events);
+    this.metrics.place(zoomed ? undefined : rects.metrics);
+    if (rects.runs && !zoomed) this.runs.setContent(runTreeLines(state, rects.runs.width - 2, rects.runs.height - 2).join('\n'));
+    if (rects.events && !zoomed) {
+      this.events.setLabel(` events: ${state.eventsScope === 'all' ? 'all runs' : 'selected run'}${state.filter ? ` /${text(state.filter, 20)}` : ''} `);
+      this.events.setContent(eventLogLines(state, rects.events.width - 2, rects.events.height - 2).join('\n'));
+    }
+    if (rects.metrics && !zoomed) this.metrics.show(state, sample);
+
+    const area = zoomed ? full : rects.terminals!;
+    const shown = zoomed ? [zoomed] : panes.slice(pageSlice(panes.length, state.maxTiles, state.page).first).slice(0, state.maxTiles);
+    this.placeBox(this.empty, shown.length === 0 ? area : undefined);
+    const placement: PanePlacement = new Map();
+    const tileAreas = tileRects(area, shown.length);
+    while (this.tiles.length < shown.length)
+      this.tiles.push(new TerminalTile(this.screen, (t) => t.taskId && this.hooks.onPaneClick(t.taskId), (t, n) => t.taskId && this.hooks.onWheel(t.taskId, n)));
+    this.tiles.forEach((tile, i) => {
+      const task = shown[i];
+      const rect = tileAreas[i];
+      if (!task || !rect) {
+        tile.box.hide();
+        tile.taskId = null;
+        return;
+      }
+      tile.taskId = task.task_id;
+      this.placeBox(tile.box, rect);
+      const focused = state.selected === `task:${task.task_id}`;
+      const scrolled = state.scroll[task.task_id] ? ` ↑${state.scroll[task.task_id]}` : '';
+      tile.setFrame(`${task.task_id} ${task.tool}${scrolled}`, focused, focused && state.focus === 'pane');
+      placement.set(task.task_id, { tile, ...tile.innerSize() });
+    });
+
+    this.placeStatus(state, cols, rows, panes.length, info);
+    this.placeOverlay(state, cols, rows, logLines);
+    return placement;
+  }
+
+  private placeBox(box: blessed.Widgets.BoxElement, rect: Rect | undefined): void {
+    if (!rect) return void box.hide();
+    Object.assign(box, { left: rect.left, top: rect.top, width: rect.width, height: rect.height });
+    box.show();
+  }
+
+  private placeStatus(state: AppState, cols: number, rows: number, paneCount: number, info: string): void {
+    Object.assign(this.status, { left: 0, top: rows, width: cols });
+    const mode = state.focus === 'pane' ? inverse(paint('green', ' PANE: keys go to the task, Ctrl-a leaves ')) : inverse(' CONTROL ');
+    const task = selectedTask(state);
+    const sel = task ? ` ${paint(STATUS_STYLE[task.status].color, STATUS_STYLE[task.status].symbol)} ${text(`${task.task_id} ${task.status}`)}` : '';
+    const pages = pageCount(paneCount, state.maxTiles);
+    const page = pages > 1 ? ` page ${Math.min(state.page, pages - 1) + 1}/${pages}` : '';
+    const msg = state.message ? `  ${bold(text(state.message, 80))}` : '';
+    this.status.setContent(`${mode}${sel}${page}${msg}  ${text(info)}  ? help  : commands  q quit`);
+  }
+
+  private placeOverlay(state: AppState, cols: number, rows: number, logLines: () => string[]): void {
+    if (!state.overlay) return void this.overlay.hide();
+    const content = overlayContent(state.overlay, logLines);
+    const width = Math.min(cols - 2, Math.max(40, ...content.lines.map((l) => blessed.stripTags(l).length + 4), content.title.length + 6));
+    const height = Math.min(rows - 2, content.lines.length + 2);
+    Object.assign(this.overlay, { left: Math.floor((cols - width) / 2), top: Math.floor((rows - height) / 2), width, height });
+    this.overlay.setLabel(` ${content.title} `);
+    this.overlay.setContent(content.lines.slice(-(height - 2)).join('\n'));
+    this.overlay.show();
+    this.overlay.setFront();
+  }
+}

@@ -1,0 +1,59 @@
+import blessed from 'blessed';
+import { createRequire } from 'node:module';
+import { FINAL_STATUSES } from '../../core/status.js';
+import type { AppState } from '../app-state.js';
+import { formatBytes, type TaskUsage } from '../proc-metrics.js';
+import type { Rect } from '../layout-math.js';
+import { bold, paint, styleColor } from './style.js';
+
+// The widget alone: blessed-contrib's index loads every widget (maps, canvas) at startup.
+const require = createRequire(import.meta.url);
+type Sparkline = blessed.Widgets.BoxElement & { setData(titles: string[], data: number[][]): void };
+const sparkline = require('blessed-contrib/lib/widget/sparkline.js') as (opts: object) => Sparkline;
+
+export interface MetricsSample {
+  eventsPerSec: number[];
+  cpuPercent: number[];
+  usage: TaskUsage | null;
+}
+
+/** Counts and live usage on the left, events/s and CPU sparklines on the right. */
+export class MetricsView {
+  private readonly counts: blessed.Widgets.BoxElement;
+  private readonly spark: Sparkline;
+
+  constructor(screen: blessed.Widgets.Screen) {
+    this.counts = blessed.box({ parent: screen, label: ' metrics ', border: { type: 'line' }, tags: true, style: { border: { fg: styleColor('gray') } } });
+    this.spark = sparkline({ parent: screen, label: ' activity ', border: { type: 'line' }, tags: true, style: { fg: styleColor('cyan'), titleFg: 'white', border: { fg: styleColor('gray') } } });
+  }
+
+  place(rect: Rect | undefined): void {
+    for (const w of [this.counts, this.spark]) (rect ? w.show() : w.hide());
+    if (!rect) return;
+    const half = Math.floor(rect.width * 0.45);
+    Object.assign(this.counts, { left: rect.left, top: rect.top, width: half, height: rect.height });
+    Object.assign(this.spark, { left: rect.left + half, top: rect.top, width: rect.width - half, height: rect.height });
+  }
+
+  show(state: AppState, sample: MetricsSample): void {
+    let running = 0, queued = 0, finished = 0, failed = 0;
+    for (const run of state.runs)
+      for (const t of run.tasks) {
+        if (t.status === 'running') running++;
+        else if (t.status === 'queued' || t.status === 'awaiting_checkpoint') queued++;
+        else if (FINAL_STATUSES.has(t.status)) {
+          finished++;
+          if (t.status !== 'succeeded') failed++;
+        }
+      }
+    const u = sample.usage;
+    this.counts.setContent([
+      `${paint('cyan', 'running')} ${bold(String(running))}  ${paint('blue', 'queued')} ${bold(String(queued))}`,
+      `${paint('green', 'finished')} ${bold(String(finished))}  ${paint('red', 'failed')} ${bold(String(failed))}`,
+      u ? `cpu ${u.cpuPercent.toFixed(0)}%  mem ${formatBytes(u.rssBytes)}` : 'cpu/mem: no /proc',
+    ].join('\n'));
+    const width = Math.max(2, (this.spark.width as number) - 4);
+    // sparkline draws a flat series as blank: a zero floor keeps idle visible as the lowest bar.
+    this.spark.setData(['events/s', 'cpu %'], [sample.eventsPerSec.slice(-width), sample.cpuPercent.slice(-width)]);
+  }
+}

@@ -1,0 +1,52 @@
+import blessed from 'blessed';
+import type { TaskStatus } from '../../core/status.js';
+import { oneLine } from '../../core/terminal-text.js';
+
+/** NO_COLOR (no-color.org): any non-empty value turns colour off; bold and inverse stay. */
+export const NO_COLOR = Boolean(process.env.NO_COLOR);
+
+/** Colours from the 16 every terminal has, so the UI reads the same in 16 colours. */
+export const STATUS_STYLE: Record<TaskStatus, { symbol: string; color: string }> = {
+  queued: { symbol: '○', color: 'blue' },
+  awaiting_checkpoint: { symbol: '◆', color: 'yellow' },
+  running: { symbol: '▶', color: 'cyan' },
+  succeeded: { symbol: '✔', color: 'green' },
+  failed: { symbol: '✘', color: 'red' },
+  cancelled: { symbol: '⊘', color: 'magenta' },
+  timed_out: { symbol: '⧗', color: 'red' },
+  lost: { symbol: '?', color: 'gray' },
+};
+
+export const EVENT_COLOR: Record<string, string> = {
+  run_started: 'white',
+  task_queued: 'blue',
+  checkpoint_required: 'yellow',
+  checkpoint_resolved: 'yellow',
+  task_started: 'cyan',
+  cancel_requested: 'magenta',
+  signal_sent: 'magenta',
+  tool_event: 'gray',
+  task_completed: 'green',
+};
+
+/** Text from a task or a file, made safe for a blessed tag string: no escapes, no tags. */
+export function text(s: string, max = 200): string {
+  return blessed.escape(oneLine(s, max));
+}
+
+export function paint(color: string, s: string): string {
+  return NO_COLOR ? s : `{${color}-fg}${s}{/${color}-fg}`;
+}
+
+export function bold(s: string): string {
+  return `{bold}${s}{/bold}`;
+}
+
+export function inverse(s: string): string {
+  return `{inverse}${s}{/inverse}`;
+}
+
+/** A colour for widget styles, or nothing under NO_COLOR. */
+export function styleColor(color: string): string | undefined {
+  return NO_COLOR ? undefined : color;
+}

@@ -1,0 +1,71 @@
+import blessed from 'blessed';
+import { DEFAULT_ATTR, type Cell } from '../cell-renderer.js';
+import { styleColor } from './style.js';
+
+type Coords = { xi: number; xl: number; yi: number; yl: number };
+type ScreenLines = (Cell[] & { dirty?: boolean })[];
+
+/**
+ * A bordered box whose inside is copied from pre-rendered cells: the cells are
+ * rebuilt from the pane's terminal only when it changed (see cell-renderer), and
+ * a frame copies them straight into blessed's screen buffer, past its tag parser.
+ */
+export class TerminalTile {
+  readonly box: blessed.Widgets.BoxElement;
+  cells: Cell[][] = [];
+  taskId: string | null = null;
+
+  constructor(screen: blessed.Widgets.Screen, onClick: (tile: TerminalTile) => void, onWheel: (tile: TerminalTile, lines: number) => void) {
+    this.box = blessed.box({
+      parent: screen,
+      border: { type: 'line' },
+      tags: false,
+      hidden: true,
+      style: { border: { fg: styleColor('gray') }, label: {} },
+    });
+    const original = this.box.render.bind(this.box) as () => Coords | undefined;
+    (this.box as unknown as { render: () => Coords | undefined }).render = () => {
+      const coords = original();
+      if (coords) this.paint(screen, coords);
+      return coords;
+    };
+    this.box.on('click', () => onClick(this));
+    this.box.on('wheelup', () => onWheel(this, 3));
+    this.box.on('wheeldown', () => onWheel(this, -3));
+  }
+
+  /** Inner size in cells (inside the border). */
+  innerSize(): { cols: number; rows: number } {
+    return { cols: Math.max(2, (this.box.width as number) - 2), rows: Math.max(2, (this.box.height as number) - 2) };
+  }
+
+  setFrame(label: string, focused: boolean, typing: boolean): void {
+    this.box.setLabel(` ${label} `);
+    const style = this.box.style as { border: { fg?: string; bold?: boolean }; label: { bold?: boolean; inverse?: boolean } };
+    style.border.fg = styleColor(typing ? 'green' : focused ? 'yellow' : 'gray');
+    style.border.bold = focused;
+    style.label.bold = focused;
+    style.label.inverse = typing;
+  }
+
+  private paint(screen: blessed.Widgets.Screen, c: Coords): void {
+    const lines = (screen as unknown as { lines: ScreenLines }).lines;
+    const x0 = c.xi + 1;
+    const y0 = c.yi + 1;
+    const width = c.xl - c.xi - 2;
+    const height = c.yl - c.yi - 2;
+    for (let y = 0; y < height; y++) {
+      const line = lines[y0 + y];
+      if (!line) break;
+      const row = this.cells[y];
+      for (let x = 0; x < width; x++) {
+        const target = line[x0 + x];
+        if (!target) break;
+        const cell = row?.[x];
+        target[0] = cell ? cell[0] : DEFAULT_ATTR;
+        target[1] = cell ? cell[1] : ' ';
+      }
+      line.dirty = true;
+    }
+  }
+}
