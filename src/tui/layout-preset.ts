@@ -48,6 +48,7 @@ export function parseLayoutText(text: string, file: string): PaneLayout {
   const issue = parsed.error.issues[0]!;
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : [...issue.path];
   const pos = issue.code === 'unrecognized_keys' ? locate(doc, lines, path) : locateValue(doc, lines, path);
-  const what = issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys[0]}'` : issue.message;
+  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+  const what = issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys[0]}'` : missing ? `required (expected ${issue.expected})` : issue.message;
   throw new ConfigError(file, pos.line, pos.col, `${path.join('.') || '(top)'}: ${what}`);
 }

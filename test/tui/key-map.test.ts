@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { COMMAND_IDS, helpLines, KEY_MAP, keysLabel, paletteMatches } from '../../src/tui/key-map.js';
+import { initialState, type AppState, type Msg } from '../../src/tui/app-state.js';
+import { update } from '../../src/tui/update.js';
+import type { RunRow, TaskRow } from '../../src/core/task-view.js';
+
+const key = (name: string, seq = name): Msg => ({ type: 'key', name, ch: name.length === 1 ? name : undefined, seq });
+
+function task(id: string, over: Partial<TaskRow> = {}): TaskRow {
+  return {
+    task_id: id, run_id: 'RUN-1', tool: 'shell', mode: 'interactive', phase: null, agent_role: null, title: null, status: 'running',
+    queued_at: '2026-01-01T00:00:00.000Z', started_at: null, ended_at: null, duration_ms: null, exit_code: null, error_class: null,
+    summary: '', started_by: null, ...over,
+  };
+}
+
+function withTasks(...tasks: TaskRow[]): AppState {
+  const runs: RunRow[] = [{ run_id: 'RUN-1', title: null, started_at: null, tasks }];
+  return update(initialState(9), { type: 'runs', runs, pids: {} }).state;
+}
+
+function press(state: AppState, ...names: string[]) {
+  let effects: ReturnType<typeof update>['effects'] = [];
+  for (const n of names) ({ state, effects } = update(state, key(n)));
+  return { state, effects };
+}
+
+describe('key map', () => {
+  it('binds every command once, no key twice, and the contract keys', () => {
+    expect(KEY_MAP.map((s) => s.id).sort()).toEqual([...COMMAND_IDS].sort());
+    const keys = KEY_MAP.flatMap((s) => s.keys);
+    expect(new Set(keys).size).toBe(keys.length);
+    const byId = Object.fromEntries(KEY_MAP.map((s) => [s.id, s.keys]));
+    expect(byId).toMatchObject({ help: ['?'], enter: ['enter'], leave: ['C-a'], 'next-pane': ['tab'], 'prev-pane': ['S-tab'], zoom: ['z'], 'new-task': ['n'], cancel: ['c'], approve: ['a'], reject: ['r'], filter: ['/'], palette: [':'], quit: ['q'], 'quit-stop': ['Q'] });
+    expect(byId.down).toEqual(expect.arrayContaining(['j', 'down']));
+  });
+
+  it('generates the help overlay from the map: one line per command, with its keys', () => {
+    const lines = helpLines(KEY_MAP);
+    expect(lines).toHaveLength(KEY_MAP.length);
+    for (const [i, spec] of KEY_MAP.entries()) expect(lines[i]).toContain(spec.title);
+    expect(lines.find((l) => l.includes('zoom'))).toMatch(/^z\s/);
+    expect(keysLabel(KEY_MAP.find((s) => s.id === 'leave')!)).toBe('Ctrl-a');
+  });
+
+  it('palette finds commands by name and runs the chosen one', () => {
+    expect(paletteMatches(KEY_MAP, 'zoom').map((s) => s.id)).toEqual(['zoom']);
+    const s = press(withTasks(task('t-1')), ':', 'z', 'o', 'o', 'm', 'enter').state;
+    expect(s.zoom).toBe(true);
+    expect(s.overlay).toBeNull();
+  });
+});
+
+describe('update', () => {
+  it('Enter puts keys into an interactive pane; Ctrl-a takes them back', () => {
+    let s = press(withTasks(task('t-1')), 'enter').state;
+    expect(s.focus).toBe('pane');
+    const typed = update(s, { type: 'key', name: 'q', ch: 'q', seq: 'q' });
+    expect(typed.effects).toEqual([{ type: 'input', task_id: 't-1', data: 'q' }]);
+    s = press(typed.state, 'C-a').state;
+    expect(s.focus).toBe('control');
+    expect(press(s, 'q').effects).toEqual([{ type: 'quit', stopDaemon: false }]);
+  });
+
+  it('Enter on a batch task opens its log view', () => {
+    const s = press(withTasks(task('t-b', { mode: 'batch' })), 'enter').state;
+    expect(s.overlay).toEqual({ kind: 'log', run_id: 'RUN-1', task_id: 't-b' });
+  });
+
+  it('cancel asks first; only y confirms', () => {
+    const asked = press(withTasks(task('t-1')), 'c');
+    expect(asked.effects).toEqual([]);
+    expect(asked.state.overlay?.kind).toBe('confirm');
+    expect(press(asked.state, 'n').effects).toEqual([]);
+    expect(press(asked.state, 'y').effects).toEqual([{ type: 'cancel', task_id: 't-1' }]);
+  });
+
+  it('a/r resolve a checkpoint only on a waiting task', () => {
+    expect(press(withTasks(task('t-1')), 'a').effects).toEqual([]);
+    const waiting = withTasks(task('t-1', { status: 'awaiting_checkpoint', mode: 'batch' }));
+    expect(press(waiting, 'a').effects).toEqual([{ type: 'approve', task_id: 't-1' }]);
+    expect(press(waiting, 'r').effects).toEqual([{ type: 'reject', task_id: 't-1' }]);
+  });
+
+  it('Q asks when tasks are live and quits at once when none are', () => {
+    expect(press(withTasks(task('t-1')), 'Q').state.overlay?.kind).toBe('confirm');
+    expect(press(withTasks(task('t-1', { status: 'succeeded' })), 'Q').effects).toEqual([{ type: 'quit', stopDaemon: true }]);
+  });
+
+  it('new task: tool, prompt, variables, then submit', () => {
+    let s = withTasks();
+    expect(press(s, 'n').effects).toEqual([{ type: 'load-tools' }]);
+    s = update(s, { type: 'tools', tools: [{ name: 'shell', mode: 'interactive', description: '', placeholders: [] }, { name: 'sh', mode: 'batch', description: '', placeholders: ['model'] }] }).state;
+    s = press(s, 'j', 'enter', 'h', 'i', 'enter', 'm', 'o', 'd', 'e', 'l', '=', 'x').state;
+    expect(press(s, 'enter').effects).toEqual([{ type: 'submit', tool: 'sh', prompt: 'hi', set: { model: 'x' } }]);
+  });
+
+  it('j/k move through runs and tasks; Tab cycles panes; the filter narrows the tree', () => {
+    let s = withTasks(task('t-1'), task('t-2'), task('t-3', { mode: 'batch', status: 'succeeded', tool: 'sh' }));
+    expect(s.selected).toBe('task:t-3');
+    s = press(s, 'k', 'k').state;
+    expect(s.selected).toBe('task:t-1');
+    s = press(s, 'tab').state;
+    expect(s.selected).toBe('task:t-2');
+    s = press(s, 'tab').state;
+    expect(s.selected).toBe('task:t-1');
+    s = press(s, '/', 's', 'h', 'enter').state;
+    expect(s.filter).toBe('sh');
+  });
+
+  it('keeps the event log bounded', () => {
+    const e = { ts: '2026-01-01T00:00:00.000Z', seq: 0, run_id: 'RUN-1', event: 'run_started', status: 'queued', summary: '', title: null } as const;
+    let s = initialState(9);
+    for (let i = 0; i < 30; i++) s = update(s, { type: 'log', events: Array.from({ length: 100 }, () => e) }).state;
+    expect(s.events.length).toBe(2000);
+  });
+});
