@@ -9,7 +9,8 @@ import { CliError } from '../cli-error.js';
 import { pollUntil } from '../follow.js';
 
 export const EVENTS_HELP = `lacp events [--run RUN_ID] [--follow] [--json]
-  Telemetry events, oldest first. Default: the newest run; --follow also picks up runs started meanwhile.`;
+  Telemetry events, oldest first. Default: the newest run; --follow also picks up runs started meanwhile.
+  --json: one document {"events": [...]}; with --follow, one event per line.`;
 
 export async function eventsCommand(argv: string[]): Promise<number> {
   const { values } = parse('events', argv, { run: { type: 'string' }, follow: { type: 'boolean', short: 'f' } }, false);
@@ -30,6 +31,13 @@ export async function eventsCommand(argv: string[]): Promise<number> {
     return !values.follow;
   };
   if (!values.follow) {
+    if (values.json) {
+      // The contract: one JSON document without --follow, JSON lines with it.
+      const events: TelemetryEvent[] = [];
+      for (const id of initial) events.push(...readTelemetry(runs.telemetryFile(id)).events);
+      ctx.print(JSON.stringify({ events }));
+      return 0;
+    }
     tick();
     return 0;
   }

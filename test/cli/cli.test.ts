@@ -1,0 +1,180 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TelemetryEvent } from '../../src/core/events.js';
+import { readProc } from '../../src/runner/proc-table.js';
+import { TestWorkspace } from '../helpers/workspace.js';
+import { disposeChecked, validateWorkspaceFiles, waitFor } from '../helpers/runner-checks.js';
+
+const ws = new TestWorkspace(`
+version: 1
+vars:
+  level: "1"
+tools:
+  chatty:
+    cmd: ["sh", "-c", "echo out-{level}; echo err-{level} >&2"]
+  ticking:
+    cmd: ["sh", "-c", "echo one; sleep 1; echo two"]
+  slow:
+    cmd: ["sleep", "30"]
+`);
+afterAll(async () => {
+  validateWorkspaceFiles(ws.root);
+  await disposeChecked(ws);
+});
+
+/** A failure of lacp itself: exactly one line on stderr, no stack trace, nothing on stdout. */
+function expectOneLineError(r: { exitCode?: number; stdout: unknown; stderr: unknown }, code: number, pattern: RegExp) {
+  const stderr = String(r.stderr);
+  expect(r.exitCode, stderr).toBe(code);
+  expect(stderr.split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(/^lacp: /);
+  expect(stderr).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at |Error:/);
+  expect(String(r.stdout)).toBe('');
+}
+
+describe('lacp listings', () => {
+  it('ls, events and logs, as text and as JSON', async () => {
+    const { runId, taskId, result } = await ws.run(['chatty', '--set', 'level=7', '--wait', '--title', 'chatty one']);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+
+    const ls = JSON.parse((await ws.lacp(['ls', '--json'])).stdout) as { runs: { run_id: string; tasks: Record<string, unknown>[] }[] };
+    expect(ls.runs.map((r) => r.run_id)).toEqual([runId]);
+    expect(ls.runs[0]!.tasks.find((t) => t.task_id === taskId)).toMatchObject({ status: 'succeeded', tool: 'chatty', mode: 'batch', exit_code: 0, title: 'chatty one' });
+    const lsText = (await ws.lacp(['ls'])).stdout;
+    expect(lsText).toContain(runId);
+    expect(lsText).toMatch(new RegExp(`${taskId}\\s+succeeded\\s+chatty\\s+batch`));
+
+    const events = JSON.parse((await ws.lacp(['events', '--json'])).stdout) as { events: unknown[] };
+    const parsed = events.events.map((e) => TelemetryEvent.parse(e));
+    expect(parsed.filter((e) => 'task_id' in e && e.task_id === taskId).map((e) => e.event)).toEqual(['task_queued', 'task_started', 'task_completed']);
+    const byRun = JSON.parse((await ws.lacp(['events', '--run', runId, '--json'])).stdout) as { events: unknown[] };
+    expect(byRun.events).toHaveLength(events.events.length);
+    expect((await ws.lacp(['events'])).stdout).toMatch(/task_completed\s+succeeded/);
+
+    expect((await ws.lacp(['logs', taskId])).stdout).toBe('out-7');
+    expect((await ws.lacp(['logs', taskId, '--stderr'])).stdout).toBe('err-7');
+  });
+
+  it('logs --follow prints output as it comes and ends when the task ends', async () => {
+    const { taskId } = await ws.run(['ticking']);
+    const follow = await ws.lacp(['logs', taskId, '--follow']);
+    expect(follow.exitCode).toBe(0);
+    expect(follow.stdout).toBe('one\ntwo');
+    // It ended because the task did.
+    expect(ws.taskEvents(taskId).at(-1)!.event).toBe('task_completed');
+  });
+
+  it('events --follow --json prints one event per line until interrupted', async () => {
+    const child = ws.lacp(['events', '--follow', '--json']);
+    try {
+      let seen = '';
+      child.stdout!.on('data', (d: Buffer) => (seen += d.toString()));
+      const { taskId } = await ws.run(['chatty']);
+      const lines = () => seen.split('\n').filter(Boolean).map((l) => TelemetryEvent.parse(JSON.parse(l)));
+      await waitFor('the follower to see the task end', () => lines().some((e) => e.event === 'task_completed' && e.task_id === taskId));
+    } finally {
+      child.kill('SIGINT');
+    }
+    const r = await child;
+    expect(r.exitCode).toBe(0);
+    for (const line of String(r.stdout).split('\n')) TelemetryEvent.parse(JSON.parse(line));
+  });
+
+  it('cancel returns only after the tasks ended; cancel --run cancels a whole run', async () => {
+    const a = await ws.run(['slow', '--new-run']);
+    const b = await ws.run(['slow']);
+    expect(b.runId).toBe(a.runId);
+    await waitFor('both to run', () => [a.taskId, b.taskId].every((id) => ws.taskEvents(id).some((e) => e.event === 'task_started')));
+    const r = await ws.lacp(['cancel', '--run', a.runId, '--json']);
+    expect(r.exitCode).toBe(0);
+    const outcomes = String(r.stdout).split('\n').map((l) => JSON.parse(l) as { task_id: string; status: string });
+    expect(outcomes.map((o) => [o.task_id, o.status]).sort()).toEqual([[a.taskId, 'cancelled'], [b.taskId, 'cancelled']].sort());
+    for (const id of [a.taskId, b.taskId]) expect(ws.taskEvents(id).at(-1)).toMatchObject({ event: 'task_completed', status: 'cancelled' });
+  });
+});
+
+describe('lacp errors: one line on stderr, exit 2', () => {
+  it('unknown tool, missing prompt, unknown --set variable', async () => {
+    expectOneLineError(await ws.lacp(['run', 'nope']), 2, /unknown tool 'nope' \(.*has: chatty, sh, shell, slow, ticking\)/);
+    expectOneLineError(await ws.lacp(['run', 'sh']), 2, /tool 'sh' needs a prompt: pass --prompt TEXT/);
+    expectOneLineError(await ws.lacp(['run', 'chatty', '--set', 'levle=2']), 2, /--set levle: no such variable \(declared under vars: level\)/);
+    expectOneLineError(await ws.lacp(['run', 'chatty', '--set', 'level']), 2, /--set level: expected KEY=VALUE/);
+    expectOneLineError(await ws.lacp(['run', 'chatty', '--timeout', 'soon']), 2, /--timeout soon: expected a positive number/);
+  });
+
+  it('unknown command, bad flag, missing argument, unknown task or run', async () => {
+    expectOneLineError(await ws.lacp(['frobnicate']), 2, /unknown command 'frobnicate'/);
+    expectOneLineError(await ws.lacp(['run', 'chatty', '--bogus']), 2, /lacp run: .*--bogus/);
+    expectOneLineError(await ws.lacp(['ls', '--bogus']), 2, /--bogus/);
+    expectOneLineError(await ws.lacp(['logs']), 2, /expected one TASK_ID/);
+    expectOneLineError(await ws.lacp(['logs', 't-nosuchtask']), 2, /no task t-nosuchtask/);
+    expectOneLineError(await ws.lacp(['ls', '--run', 'RUN-20000101-001']), 2, /no run RUN-20000101-001/);
+    expectOneLineError(await ws.lacp(['cancel']), 2, /name a TASK_ID or --run/);
+    expectOneLineError(await ws.lacp(['cancel', 't-nosuchtask']), 2, /no task t-nosuchtask/);
+    expectOneLineError(await ws.lacp(['daemon', 'restart']), 2, /expected start, stop or status/);
+  });
+
+  it('no command prints the usage and exits 2; --help exits 0', async () => {
+    const none = await ws.lacp([]);
+    expect(none.exitCode).toBe(2);
+    expect(none.stdout).toContain('lacp run TOOL');
+    const help = await ws.lacp(['run', '--help']);
+    expect([help.exitCode, String(help.stdout).split('\n')[0]]).toEqual([0, expect.stringMatching(/^lacp run TOOL/)]);
+  });
+});
+
+describe('bad config: FILE:LINE:COL message, exit 2, no stack trace', () => {
+  const bad = new TestWorkspace();
+  afterAll(() => disposeChecked(bad));
+  const cases: [string, string, RegExp][] = [
+    ['unknown key', 'version: 1\ntools:\n  t:\n    cmd: [x]\n    colour: red\n', /tools\.yaml:5:5 tools\.t\.colour: unknown key 'colour'$/],
+    ['wrong type', 'version: 1\ndefaults:\n  max_parallel: "4"\n', /tools\.yaml:3:17 defaults\.max_parallel: expected number, got string$/],
+    ['unknown placeholder', 'version: 1\ntools:\n  t:\n    cmd: [echo, "{promt}"]\n', /tools\.yaml:4:17 tools\.t\.cmd\.1: unknown placeholder '\{promt\}'/],
+    ['YAML syntax error', 'version: 1\ntools:\n  t:\n    cmd: [echo\n  u: {\n', /tools\.yaml:\d+:\d+ YAML: /],
+  ];
+  for (const [name, text, pattern] of cases) {
+    it(`${name}: lacp validate and lacp run report it`, async () => {
+      writeFileSync(join(bad.root, 'tools.yaml'), text);
+      expectOneLineError(await bad.lacp(['validate']), 2, pattern);
+      expectOneLineError(await bad.lacp(['run', 'sh', '--prompt', 'true']), 2, pattern);
+    });
+  }
+
+  it('validate FILE and --json', async () => {
+    mkdirSync(join(bad.root, 'alt'), { recursive: true });
+    writeFileSync(join(bad.root, 'alt', 'tools.yaml'), 'version: 1\ntools:\n  t:\n    cmd: 3\n');
+    const r = await bad.lacp(['validate', 'alt/tools.yaml', '--json']);
+    expect(r.exitCode).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({ file: 'alt/tools.yaml', ok: false, line: 4, col: 10, message: 'tools.t.cmd: expected array, got number' });
+    writeFileSync(join(bad.root, 'alt', 'tools.yaml'), 'version: 1\ntools:\n  t:\n    cmd: [x]\n');
+    const ok = await bad.lacp(['validate', 'alt/tools.yaml']);
+    expect([ok.exitCode, ok.stdout]).toEqual([0, 'alt/tools.yaml: ok (1 tool: t)']);
+  });
+});
+
+describe('daemon unreachable: exit 3', () => {
+  it('daemon status without a daemon', async () => {
+    const idle = new TestWorkspace();
+    try {
+      const r = await idle.lacp(['daemon', 'status']);
+      expect(r.exitCode).toBe(3);
+      expect(r.stdout).toBe(`no daemon running for ${idle.root}`);
+    } finally {
+      await disposeChecked(idle);
+    }
+  });
+
+  it('a command that needs the daemon when none can start (the lock is held by a live process that serves nothing)', async () => {
+    const stuck = new TestWorkspace();
+    try {
+      mkdirSync(join(stuck.root, '.lacp'), { mode: 0o700 });
+      writeFileSync(join(stuck.root, '.lacp', 'daemon.lock'), JSON.stringify({ pid: process.pid, start_ticks: readProc(process.pid)!.startTicks }));
+      const r = await stuck.lacp(['run', 'sh', '--prompt', 'true']);
+      expectOneLineError(r, 3, /cannot start the workspace daemon/);
+    } finally {
+      await disposeChecked(stuck);
+    }
+  });
+});
