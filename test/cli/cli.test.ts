@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TelemetryEvent } from '../../src/core/events.js';
 import { readProc } from '../../src/runner/proc-table.js';
-import { TestWorkspace } from '../helpers/workspace.js';
+import { LACP_BIN, TestWorkspace } from '../helpers/workspace.js';
 import { disposeChecked, validateWorkspaceFiles, waitFor } from '../helpers/runner-checks.js';
 
 const ws = new TestWorkspace(`
@@ -67,10 +68,10 @@ describe('lacp listings', () => {
   });
 
   it('events --follow --json prints one event per line until interrupted', async () => {
-    const child = ws.lacp(['events', '--follow', '--json']);
+    const child = execa(process.execPath, [LACP_BIN, 'events', '--follow', '--json'], { cwd: ws.root, env: { LACP_WORKSPACE: ws.root }, reject: false });
     try {
       let seen = '';
-      child.stdout!.on('data', (d: Buffer) => (seen += d.toString()));
+      child.stdout.on('data', (d: Buffer) => (seen += d.toString()));
       const { taskId } = await ws.run(['chatty']);
       const lines = () => seen.split('\n').filter(Boolean).map((l) => TelemetryEvent.parse(JSON.parse(l)));
       await waitFor('the follower to see the task end', () => lines().some((e) => e.event === 'task_completed' && e.task_id === taskId));
