@@ -8,6 +8,7 @@ import { RequestError, type ParsedParams, type ScreenPush, type ScreenText, type
 import { DEFAULT_COLS, DEFAULT_ROWS, PtySession, type AttachOptions, type Attachment } from '../pty/pty-session.js';
 import type { TaskRecord } from '../core/task-record.js';
 import type { Outcome } from '../core/task-machine.js';
+import { startOpenCodeBatch } from '../opencode/opencode-batch.js';
 import { startBatchProcess } from '../runner/batch-process.js';
 import { gitState } from '../runner/git-state.js';
 import { planTask, type TaskPlan } from '../runner/task-plan.js';
@@ -249,6 +250,8 @@ export class Daemon implements TaskHost {
       this.sessions.set(task.taskId, session);
       return session;
     }
+    if (task.plan.spec.output === 'opencode-json')
+      return startOpenCodeBatch(task, { taskDir: task.id.taskDir, baseEnv: this.env }, events, (draft) => this.emit(draft));
     return startBatchProcess(task.plan, { taskDir: task.id.taskDir, baseEnv: this.env }, events);
   }
 

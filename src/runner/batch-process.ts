@@ -2,6 +2,7 @@ import { createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { execa } from 'execa';
+import { installHint } from '../opencode/opencode-launch.js';
 import type { TaskPlan } from './task-plan.js';
 import type { ProcessEvents, TaskProcess } from './task-process.js';
 
@@ -96,7 +97,7 @@ function checkCwd(cwd: string): string | null {
 }
 
 function spawnMessage(program: string, code: string | undefined, message: string | undefined): string {
-  if (code === 'ENOENT') return `${program}: command not found (not on PATH, or no such file)`;
+  if (code === 'ENOENT') return `${program}: command not found ${installHint(program) || '(not on PATH, or no such file)'}`;
   if (code === 'EACCES') return `${program}: permission denied (not executable)`;
   return `${program}: ${message ?? code ?? 'spawn failed'}`;
 }

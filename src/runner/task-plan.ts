@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { LoadedTools } from '../config/load-tools.js';
 import type { ToolSpec } from '../core/tools-schema.js';
 import { expand } from '../core/template.js';
+import { prepareOpenCodeLaunch } from '../opencode/opencode-launch.js';
 import { TASK_MARKER_VAR } from './process-tree.js';
 
 export interface TaskRequest {
@@ -99,6 +100,7 @@ export function planTask(loaded: LoadedTools, req: TaskRequest, ctx: TaskContext
     if (typeof value !== 'string') return { ok: false, message: missingMessage(value) };
     cwd = isAbsolute(value) ? value : resolve(ctx.workspace, value);
   }
+  prepareOpenCodeLaunch(argv, addedEnv, cwd, ctx.daemonEnv, ctx.workspace);
   let stdin: string | null = null;
   if (spec.stdin !== undefined) {
     const value = fill(spec.stdin, 'stdin');

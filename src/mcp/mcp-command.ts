@@ -1,0 +1,50 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { DaemonClient } from '../client/daemon-client.js';
+import { DaemonUnreachable, ensureDaemon } from '../client/ensure-daemon.js';
+import { parse } from '../cli/args.js';
+import { CliError, EXIT_UNREACHABLE } from '../cli/cli-error.js';
+import { TASK_MARKER_VAR } from '../runner/process-tree.js';
+import { resolveWorkspace, workspacePaths } from '../workspace/workspace-paths.js';
+import { createLacpMcpServer } from './mcp-server.js';
+import { QueryError } from './task-queries.js';
+
+export const MCP_HELP = `lacp mcp
+  A stdio MCP server named "lacp" (tools start_task, list_tasks, task_status, task_output,
+  cancel_task) for agents; lacp registers it in every OpenCode it starts.`;
+
+/** Serves MCP on stdin/stdout until the client closes stdin. */
+export async function mcpCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('mcp', argv, {});
+  if (positionals.length > 0) throw new CliError(`lacp mcp: takes no arguments, got '${positionals[0]}'`);
+  const paths = workspacePaths(resolveWorkspace(values.workspace));
+  // One connection, made on first use and remade if the daemon restarts in between.
+  const link: { client: DaemonClient | null } = { client: null };
+  const daemon = async (): Promise<DaemonClient> => {
+    if (link.client) return link.client;
+    try {
+      const connected = await ensureDaemon(paths);
+      connected.onClose(() => {
+        if (link.client === connected) link.client = null;
+      });
+      link.client = connected;
+      return connected;
+    } catch (err) {
+      if (err instanceof DaemonUnreachable) throw new QueryError(err.message);
+      throw err;
+    }
+  };
+  const server = createLacpMcpServer(paths, daemon, {
+    taskId: process.env[TASK_MARKER_VAR] || null,
+    runId: process.env.LACP_RUN_ID || null,
+  });
+  const closed = new Promise<void>((resolve) => (server.server.onclose = resolve));
+  try {
+    await server.connect(new StdioServerTransport());
+  } catch (err) {
+    throw new CliError(`lacp mcp: ${(err as Error).message}`, EXIT_UNREACHABLE);
+  }
+  await Promise.race([closed, new Promise<void>((resolve) => process.stdin.once('end', resolve))]);
+  link.client?.close();
+  await server.close();
+  return 0;
+}

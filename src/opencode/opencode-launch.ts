@@ -1,0 +1,95 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { basename, delimiter, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MCP_SERVER_NAME } from '../mcp/server-name.js';
+
+export const OPENCODE_PROGRAM = 'opencode';
+export const OPENCODE_INSTALL = 'npm install opencode-ai';
+
+/** lacp's own package root (this file is src/opencode or dist/opencode). */
+const LACP_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const LACP_BIN = join(LACP_ROOT, 'bin', 'lacp.js');
+
+export function isOpenCode(program: string): boolean {
+  return basename(program) === OPENCODE_PROGRAM;
+}
+
+/**
+ * Prepares a task whose program is OpenCode (called from task planning):
+ * a bare `opencode` missing from PATH is taken from the workspace's or lacp's own
+ * `node_modules/.bin`, $PWD is the task's cwd, and the lacp MCP server is registered in its
+ * `OPENCODE_CONFIG_CONTENT`, merged into the user's own config.
+ */
+export function prepareOpenCodeLaunch(
+  argv: string[],
+  addedEnv: Record<string, string>,
+  cwd: string,
+  daemonEnv: NodeJS.ProcessEnv,
+  workspace: string,
+): void {
+  const program = argv[0];
+  if (program === undefined || !isOpenCode(program)) return;
+  // OpenCode takes its project directory from $PWD, not getcwd(): the daemon's own would be used.
+  addedEnv.PWD = cwd;
+  if (program === OPENCODE_PROGRAM) {
+    const pathEnv = addedEnv.PATH ?? daemonEnv.PATH;
+    if (!onPath(program, pathEnv)) {
+      const local = [join(workspace, 'node_modules', '.bin'), join(LACP_ROOT, 'node_modules', '.bin')]
+        .map((dir) => join(dir, program))
+        .find(isExecutableFile);
+      if (local) argv[0] = local;
+    }
+  }
+  const merged = withLacpMcpServer(addedEnv.OPENCODE_CONFIG_CONTENT ?? daemonEnv.OPENCODE_CONFIG_CONTENT, workspace);
+  if (merged !== null) addedEnv.OPENCODE_CONFIG_CONTENT = merged;
+}
+
+/**
+ * The user's OPENCODE_CONFIG_CONTENT with `mcp.lacp` added. Everything the user set
+ * stays, including an `mcp.lacp` of their own; content that is not a JSON object is
+ * left alone (null), since rewriting it could only break it.
+ */
+export function withLacpMcpServer(userContent: string | undefined, workspace: string): string | null {
+  let config: Record<string, unknown> = {};
+  if (userContent !== undefined && userContent.trim() !== '') {
+    try {
+      const parsed: unknown = JSON.parse(userContent);
+      if (!isRecord(parsed)) return null;
+      config = parsed;
+    } catch {
+      return null;
+    }
+  }
+  const mcp = isRecord(config.mcp) ? config.mcp : config.mcp === undefined ? {} : null;
+  if (mcp === null || MCP_SERVER_NAME in mcp) return userContent ?? null;
+  const server = { type: 'local', command: lacpMcpCommand(workspace), enabled: true };
+  return JSON.stringify({ ...config, mcp: { ...mcp, [MCP_SERVER_NAME]: server } });
+}
+
+/** How an agent starts `lacp mcp` for this workspace: this very lacp, by absolute paths. */
+export function lacpMcpCommand(workspace: string): string[] {
+  return [process.execPath, LACP_BIN, 'mcp', '--workspace', workspace];
+}
+
+/** What a missing program's spawn error says when lacp knows how to get it; '' when it does not. */
+export function installHint(program: string): string {
+  return program === OPENCODE_PROGRAM ? `(not on PATH nor in node_modules/.bin: ${OPENCODE_INSTALL})` : '';
+}
+
+function onPath(program: string, pathEnv: string | undefined): boolean {
+  return (pathEnv ?? '').split(delimiter).some((dir) => dir !== '' && isAbsolute(dir) && isExecutableFile(join(dir, program)));
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

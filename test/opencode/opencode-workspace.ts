@@ -1,0 +1,70 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestWorkspace } from '../helpers/workspace.js';
+import type { ModelServer } from '../fixtures/model-server.js';
+
+export const MODEL = 'scripted/model-1';
+/** Dollars per million tokens the scripted model is priced at, so cost is a known nonzero number. */
+export const PRICE = { input: 3, output: 15 };
+
+export interface OpenCodeToolOptions {
+  idleTimeoutSec?: number;
+  /** OpenCode's own `permission` config (e.g. `{ bash: 'ask' }`: `run` rejects what asks). */
+  permission?: Record<string, string>;
+  /** More tools for the workspace (the MCP test gives the agent something to start). */
+  extraTools?: Record<string, unknown>;
+}
+
+/**
+ * A workspace whose `oc` tool is the shipped `opencode_batch` shape pointed at our
+ * model server, with a throwaway HOME and XDG dirs so nothing of the machine's own
+ * OpenCode setup is read and nothing is fetched from the network.
+ */
+export function openCodeWorkspace(server: ModelServer, opts: OpenCodeToolOptions = {}): TestWorkspace {
+  const ws = new TestWorkspace();
+  const home = join(ws.root, '.oc-home');
+  mkdirSync(home, { recursive: true });
+  const [provider, model] = MODEL.split('/') as [string, string];
+  const config = {
+    provider: {
+      [provider]: {
+        npm: '@ai-sdk/openai-compatible',
+        name: 'Scripted',
+        options: { baseURL: server.baseURL, apiKey: 'not-a-key' },
+        models: { [model]: { name: 'Scripted model', cost: PRICE } },
+      },
+    },
+    autoupdate: false,
+    share: 'disabled',
+    ...(opts.permission ? { permission: opts.permission } : {}),
+  };
+  const tools = {
+    version: 1,
+    defaults: { kill_grace_sec: 1 },
+    vars: { model: MODEL },
+    tools: {
+      oc: {
+        mode: 'batch',
+        cmd: ['opencode', 'run', '--format', 'json', '--model', '{model}'],
+        stdin: '{prompt}',
+        timeout_sec: 120,
+        ...(opts.idleTimeoutSec ? { idle_timeout_sec: opts.idleTimeoutSec } : {}),
+        output: 'opencode-json',
+        env: {
+          HOME: home,
+          XDG_CONFIG_HOME: join(home, '.config'),
+          XDG_DATA_HOME: join(home, '.local', 'share'),
+          XDG_CACHE_HOME: join(home, '.cache'),
+          XDG_STATE_HOME: join(home, '.local', 'state'),
+          OPENCODE_DISABLE_MODELS_FETCH: '1',
+          // Braces doubled: tools.yaml templates read `{{` and `}}` as literal braces.
+          OPENCODE_CONFIG_CONTENT: JSON.stringify(config).replace(/[{}]/g, (b) => b + b),
+        },
+      },
+      ...opts.extraTools,
+    },
+  };
+  // JSON is YAML: no quoting rules to get wrong for the config string.
+  writeFileSync(join(ws.root, 'tools.yaml'), JSON.stringify(tools, null, 2));
+  return ws;
+}
