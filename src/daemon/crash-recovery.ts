@@ -11,7 +11,7 @@ import { sweepTask } from '../runner/process-tree.js';
  */
 export async function recoverLostTasks(
   runs: RunStore,
-  emit: (draft: EventDraft, opts: { durable: boolean }) => void,
+  emit: (draft: EventDraft, opts: { durable: boolean }) => Promise<void>,
   log: (message: string) => void,
 ): Promise<number> {
   let lost = 0;
@@ -39,7 +39,7 @@ export async function recoverLostTasks(
         record.outcome = { exit_code: null, signal: null, error_class: 'lost', summary, duration_ms: durationMs, artifacts: [] };
         writeTaskRecord(taskDir, record);
       }
-      emit(
+      await emit(
         {
           event: 'task_completed',
           run_id: runId,

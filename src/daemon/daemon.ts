@@ -204,8 +204,9 @@ export class Daemon implements TaskHost {
 
   // ---- TaskHost ----
 
-  emit(draft: EventDraft, opts?: { durable?: boolean }): void {
-    const event = this.writer(draft.run_id).append(draft, opts);
+  emit(draft: EventDraft, opts?: { durable?: boolean }): Promise<void> {
+    const writer = this.writer(draft.run_id);
+    const event = writer.append(draft);
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -213,6 +214,7 @@ export class Daemon implements TaskHost {
         this.log.error('event listener failed', err);
       }
     }
+    return opts?.durable ? writer.durable() : Promise.resolve();
   }
 
   enqueue(task: TaskDriver): void {

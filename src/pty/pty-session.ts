@@ -9,6 +9,7 @@ import { resolveProgram } from '../runner/resolve-program.js';
 import type { TaskPlan } from '../runner/task-plan.js';
 import type { ProcessEvents, TaskProcess } from '../runner/task-process.js';
 import { AsciicastWriter } from './asciicast-writer.js';
+import { ExitDrain } from './exit-drain.js';
 import { HeadlessScreen } from './headless-screen.js';
 import { HIGH_WATERMARK, LOW_WATERMARK, ScreenFanout } from './screen-fanout.js';
 
@@ -53,6 +54,7 @@ export class PtySession implements TaskProcess {
   private exitedResolve!: () => void;
   private readonly exited = new Promise<void>((r) => (this.exitedResolve = r));
   private paused = false;
+  private drain: ExitDrain | null = null;
 
   private constructor(
     private readonly plan: TaskPlan,
@@ -97,11 +99,17 @@ export class PtySession implements TaskProcess {
       return;
     }
     this.proc = proc;
+    const drain = new ExitDrain(proc, () => this.paused);
+    this.drain = drain;
     // Answers to the program's queries come from the daemon's terminal only, never from clients'.
     this.screen.onReply((reply) => this.exit === null && proc.write(reply));
-    proc.onData((data) => this.receive(data));
+    proc.onData((data) => {
+      drain.sawData();
+      this.receive(data);
+    });
     // node-pty reports the exit once the PTY is drained (data racing the exit is read first).
     proc.onExit(({ exitCode, signal }) => {
+      drain.release();
       const tail = this.decoder.end();
       if (tail) this.receive(tail);
       const signalName = signal ? (Object.entries(constants.signals).find(([, n]) => n === signal)?.[0] ?? `signal ${signal}`) : null;
@@ -216,6 +224,7 @@ export class PtySession implements TaskProcess {
       // Closing the master sends SIGHUP to what is left; the sweep has already killed the rest.
       this.proc.kill('SIGHUP');
     }
+    this.drain?.release();
     this.log.end();
   }
 

@@ -15,7 +15,8 @@ import type { ProcessEvents, TaskProcess } from './task-process.js';
 const DRAIN_LIMIT_MS = 5_000;
 
 export interface TaskHost {
-  emit(draft: EventDraft, opts?: { durable?: boolean }): void;
+  /** Resolves once the event is on the disk when `durable` is asked for. */
+  emit(draft: EventDraft, opts?: { durable?: boolean }): Promise<void>;
   enqueue(task: TaskDriver): void;
   releaseSlot(task: TaskDriver): void;
   finished(task: TaskDriver, outcome: Outcome): void;
@@ -238,8 +239,8 @@ export class TaskDriver {
   }
 
   /** Fills in the fields every task event carries. */
-  private emit(draft: DistributiveOmit<Extract<EventDraft, { task_id: string }>, TaskCommon>, opts?: { durable?: boolean }): void {
-    this.host.emit(
+  private emit(draft: DistributiveOmit<Extract<EventDraft, { task_id: string }>, TaskCommon>, opts?: { durable?: boolean }): Promise<void> {
+    return this.host.emit(
       {
         run_id: this.id.runId,
         task_id: this.id.taskId,

@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import type { EventDraft, TelemetryEvent } from '../core/events.js';
 import { parseEventLine } from '../core/events.js';
 
@@ -10,12 +10,19 @@ const TAIL_PROBE_BYTES = 1 << 20;
 /**
  * The one writer of a run's telemetry.jsonl. Stamps `ts` and a strictly increasing
  * `seq`, batches lines, and makes them durable (fdatasync) at least every
- * FLUSH_INTERVAL_MS and at once when asked (every task_completed).
+ * FLUSH_INTERVAL_MS and at once when asked (every task_completed). Lines are
+ * written whole with one write; the fdatasync runs on libuv's pool so a slow disk
+ * never stalls the daemon's loop (and the PTYs it reads).
  */
 export class TelemetryWriter {
   private pending: string[] = [];
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Everything below this seq is on the disk. */
+  private syncedSeq = 0;
+  private syncing = false;
+  private syncWaiters: { seq: number; resolve: () => void }[] = [];
+  private closeAfterSync = false;
 
   private constructor(
     readonly file: string,
@@ -39,12 +46,12 @@ export class TelemetryWriter {
     if (this.closed) throw new Error(`telemetry writer for ${this.file} is closed`);
     const event = { ts: new Date().toISOString(), seq: this.nextSeq++, ...draft } as TelemetryEvent;
     this.pending.push(`${JSON.stringify(event)}\n`);
-    if (durable) this.flush();
+    if (durable) void this.durable();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
     return event;
   }
 
-  /** Writes what is pending as whole lines and waits for the disk. */
+  /** Writes what is pending as whole lines and starts making them durable. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -53,14 +60,42 @@ export class TelemetryWriter {
     this.pending = [];
     let written = 0;
     while (written < chunk.length) written += writeSync(this.fd, chunk, written);
-    fdatasyncSync(this.fd);
+    this.startSync();
+  }
+
+  /** Resolves once every event appended so far is on the disk. */
+  durable(): Promise<void> {
+    this.flush();
+    const seq = this.nextSeq;
+    if (this.syncedSeq >= seq) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push({ seq, resolve }));
+  }
+
+  private startSync(): void {
+    if (this.syncing) return;
+    this.syncing = true;
+    const upTo = this.nextSeq - this.pending.length;
+    fdatasync(this.fd, () => {
+      this.syncing = false;
+      this.syncedSeq = Math.max(this.syncedSeq, upTo);
+      const ready = this.syncWaiters.filter((w) => w.seq <= this.syncedSeq);
+      this.syncWaiters = this.syncWaiters.filter((w) => w.seq > this.syncedSeq);
+      for (const w of ready) w.resolve();
+      if (this.closeAfterSync) closeSync(this.fd);
+      else if (this.syncedSeq < this.nextSeq - this.pending.length) this.startSync(); // lines written meanwhile
+    });
   }
 
   close(): void {
     if (this.closed) return;
     this.flush();
+    fdatasyncSync(this.fd);
     this.closed = true;
-    closeSync(this.fd);
+    this.syncedSeq = this.nextSeq;
+    for (const w of this.syncWaiters.splice(0)) w.resolve();
+    // An fdatasync still running on the pool must not meet a closed (or reused) descriptor.
+    if (this.syncing) this.closeAfterSync = true;
+    else closeSync(this.fd);
   }
 }
 
