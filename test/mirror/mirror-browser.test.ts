@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { disposeChecked, waitFor } from '../helpers/runner-checks.js';
+import { TestWorkspace } from '../helpers/workspace.js';
+import { launchChromium } from './chromium.js';
+import { startMirror, type Mirror } from './mirror-helpers.js';
+
+const TOOLS = `version: 1
+defaults:
+  kill_grace_sec: 0.3
+tools:
+  bash:
+    mode: interactive
+    cmd: ["bash", "--norc", "--noprofile", "-i"]
+    env: { PS1: "$ " }
+  gated:
+    mode: batch
+    cmd: ["sh", "-c", "echo gated-ran"]
+    checkpoint: before
+`;
+
+let ws: TestWorkspace;
+let mirror: Mirror;
+let browser: Browser;
+
+beforeAll(async () => {
+  ws = new TestWorkspace(TOOLS);
+  mirror = await startMirror(ws);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  if (ws) await disposeChecked(ws);
+});
+
+interface Watched {
+  page: Page;
+  received: string[];
+  sent: string[];
+  errors: string[];
+}
+
+/** Opens the mirror page, recording every WebSocket frame each way and every page error. */
+async function openPage(): Promise<Watched> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const watched: Watched = { page, received: [], sent: [], errors: [] };
+  page.on('websocket', (socket) => {
+    socket.on('framereceived', (f) => watched.received.push(String(f.payload)));
+    socket.on('framesent', (f) => watched.sent.push(String(f.payload)));
+  });
+  page.on('pageerror', (e) => watched.errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') watched.errors.push(m.text());
+  });
+  await page.goto(mirror.url);
+  await waitFor('the page to be live', async () => (await page.locator('#conn').textContent()) === 'live');
+  return watched;
+}
+
+function paneText(page: Page, taskId: string): Promise<string> {
+  return page.locator(`.pane[data-task-id="${taskId}"] .xterm-rows`).innerText().catch(() => '');
+}
+
+async function screen(taskId: string): Promise<string> {
+  const r = await ws.lacp(['screen', taskId]);
+  expect(r.exitCode, String(r.stderr)).toBe(0);
+  return String(r.stdout);
+}
+
+describe('mirror page in Chromium', () => {
+  it("shows a task's live screen as it prints, with clipboard and title sequences stripped", async () => {
+    const { taskId } = await ws.run(['bash']);
+    const w = await openPage();
+    await waitFor('the pane with the prompt', async () => (await paneText(w.page, taskId)).includes('$'));
+    await ws.lacp(['send', taskId, 'printf "\\033]0;EVIL-TITLE\\007\\033]52;c;aGVsbG8=\\007" ; echo "hello-mirror-$((6*7))"\\r']);
+    const text = await waitFor('the output in the page', async () => {
+      const t = await paneText(w.page, taskId);
+      return t.includes('hello-mirror-42') && t;
+    });
+    expect(text).toContain('hello-mirror-42');
+    expect(await w.page.title()).toBe('lacp mirror');
+    // What the task printed arrived, but not its OSC sequences (the command line echoed them as text only).
+    const frames = w.received.join('\n');
+    expect(frames).toContain('hello-mirror-42');
+    expect(frames).not.toContain('\\u001b]52');
+    expect(frames).not.toContain('\\u001b]0;');
+    expect(w.errors).toEqual([]);
+    await w.page.close();
+  });
+
+  it('typing into the page changes nothing in the task, and the page sends nothing but acks', async () => {
+    const { taskId } = await ws.run(['bash']);
+    const w = await openPage();
+    await waitFor('the pane with the prompt', async () => (await paneText(w.page, taskId)).includes('$'));
+    await w.page.locator(`.pane[data-task-id="${taskId}"] .xterm`).click();
+    await w.page.keyboard.type('echo TYPED-IN-PAGE');
+    await w.page.keyboard.press('Enter');
+    await w.page.keyboard.press('Control+C');
+    await w.page.locator('body').click();
+    await w.page.keyboard.type('echo TYPED-IN-BODY\n');
+    // Everything the page typed was dispatched before this marker is sent.
+    await ws.lacp(['send', taskId, 'echo "mark-$((6*7))"\\r']);
+    await waitFor('the marker in the page', async () => (await paneText(w.page, taskId)).includes('mark-42'));
+    const text = await screen(taskId);
+    expect(text).toContain('mark-42');
+    expect(text).not.toContain('TYPED');
+    for (const frame of w.sent) expect(Object.keys(JSON.parse(frame) as object)).toEqual(['t', 'chars']);
+    expect(w.sent.every((f) => (JSON.parse(f) as { t: string }).t === 'ack')).toBe(true);
+    await w.page.close();
+  });
+
+  it('updates the run tree and the event log live, with links to logs and checkpoint states', async () => {
+    const w = await openPage();
+    const { runId, taskId } = await ws.run(['sh', '--prompt', 'echo tree-live-output']);
+    const task = w.page.locator(`.task[data-task-id="${taskId}"]`);
+    await waitFor('the task to show succeeded', async () => (await task.locator('.status').textContent().catch(() => '')) === 'succeeded');
+    await waitFor('the completion in the log', async () => (await w.page.locator('#log-body').innerText()).includes(`${taskId}\ttask_completed`));
+    const href = await task.locator('a', { hasText: 'stdout' }).getAttribute('href');
+    expect(href).toBe(`/files/${runId}/tasks/${taskId}/stdout.log?token=${mirror.token}`);
+    const body = await w.page.evaluate(async (h) => (await fetch(h!)).text(), href);
+    expect(body).toBe('tree-live-output\n');
+
+    const gated = await ws.run(['gated']);
+    const gatedTask = w.page.locator(`.task[data-task-id="${gated.taskId}"]`);
+    await waitFor('the checkpoint to show waiting', async () => (await gatedTask.locator('.checkpoint').textContent().catch(() => '')) === 'checkpoint before: waiting for approval');
+    expect(await gatedTask.locator('.status').textContent()).toBe('awaiting checkpoint');
+    expect((await ws.lacp(['approve', gated.taskId])).exitCode).toBe(0);
+    await waitFor('the checkpoint to show approved', async () => (await gatedTask.locator('.checkpoint').textContent().catch(() => '')) === 'checkpoint before: approved');
+    await waitFor('the gated task to succeed', async () => (await gatedTask.locator('.status').textContent()) === 'succeeded');
+    await w.page.screenshot({ path: `${ws.root}/mirror.png` });
+    expect(w.errors).toEqual([]);
+    await w.page.close();
+  });
+
+  it('recovers after the daemon restarts: reconnects on its own and catches up from a snapshot', async () => {
+    const w = await openPage();
+    expect((await ws.lacp(['daemon', 'stop'])).exitCode).toBe(0);
+    await waitFor('the page to notice', async () => (await w.page.locator('#conn').textContent())?.startsWith('disconnected'));
+    // Any command starts the daemon again; it serves the mirror on the same port with the same token.
+    const { taskId } = await ws.run(['bash']);
+    await ws.lacp(['send', taskId, 'echo "after-restart-$((6*7))"\\r']);
+    await waitFor('the page to be live again', async () => (await w.page.locator('#conn').textContent()) === 'live', 30_000);
+    await waitFor('the new task in the tree', async () => (await w.page.locator(`.task[data-task-id="${taskId}"]`).count()) === 1);
+    const text = await waitFor('the new pane with its output', async () => {
+      const t = await paneText(w.page, taskId);
+      return t.includes('after-restart-42') && t;
+    });
+    expect(text).toContain('after-restart-42');
+    await w.page.close();
+  });
+});
