@@ -84,7 +84,7 @@
     time.dataset.live = t.ended_at === null && t.started_at !== null ? '1' : '';
     line.append(time);
     box.append(line);
-    const summary = t.ended_at ? `${t.summary}${t.exit_code !== null ? ` (exit ${t.exit_code})` : ''}` : (t.title || t.summary);
+    const summary = t.ended_at ? t.summary : t.title || t.summary;
     box.append(el('div', 'task-summary', summary));
     if (t.checkpoint) {
       const cp = t.checkpoint;

@@ -47,7 +47,7 @@ export class MirrorModel {
   constructor(private readonly store: RunStore) {}
 
   load(): void {
-    for (const runId of this.store.list().slice(-MIRROR_RUNS)) this.runs.set(runId, readTelemetry(this.store.telemetryFile(runId)).events);
+    for (const runId of this.store.list().slice(-MIRROR_RUNS)) this.runs.set(runId, readTelemetry(this.store.telemetryFile(runId)).events.map(slim));
   }
 
   /** Adds a live event; false when it was already read from the file (same seq or older). */
@@ -61,7 +61,7 @@ export class MirrorModel {
       if (!this.runs.has(event.run_id)) return false;
     }
     if (events.length && events.at(-1)!.seq >= event.seq) return false;
-    events.push(event);
+    events.push(slim(event));
     return true;
   }
 
@@ -110,6 +110,11 @@ function taskExtras(events: readonly TelemetryEvent[]): (taskId: string) => { ch
     } else if (e.event === 'task_completed') artifacts.set(e.task_id, e.artifacts);
   }
   return (taskId) => ({ checkpoint: checkpoints.get(taskId) ?? null, artifacts: artifacts.get(taskId) ?? [] });
+}
+
+/** A tool's own event payload (an agent's JSON) is not shown and can be large: keep the line, not the payload. */
+function slim(e: TelemetryEvent): TelemetryEvent {
+  return e.event === 'tool_event' ? { ...e, data: null } : e;
 }
 
 function cut(text: string): string {

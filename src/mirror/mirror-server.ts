@@ -151,3 +151,6 @@ export class MirrorServer {
     }
   }
 }
+
+/** lacp-tui's --mirror hook looks for this here. */
+export { startMirror } from './start-mirror.js';

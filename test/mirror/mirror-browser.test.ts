@@ -127,7 +127,6 @@ describe('mirror page in Chromium', () => {
     expect((await ws.lacp(['approve', gated.taskId])).exitCode).toBe(0);
     await waitFor('the checkpoint to show approved', async () => (await gatedTask.locator('.checkpoint').textContent().catch(() => '')) === 'checkpoint before: approved');
     await waitFor('the gated task to succeed', async () => (await gatedTask.locator('.status').textContent()) === 'succeeded');
-    await w.page.screenshot({ path: `${ws.root}/mirror.png` });
     expect(w.errors).toEqual([]);
     await w.page.close();
   });

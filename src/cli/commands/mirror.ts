@@ -1,4 +1,3 @@
-import type { DaemonClient } from '../../client/daemon-client.js';
 import { parse } from '../args.js';
 import { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
@@ -9,14 +8,9 @@ export const MIRROR_HELP = `lacp mirror [--port N] [--stop] [--json]
   nobody can type. The same URL keeps working across daemon restarts; --stop closes the mirror
   and forgets the token.`;
 
-export interface MirrorInfo {
+interface MirrorInfo {
   url: string;
   port: number;
-}
-
-/** Starts (or finds) the mirror of a connected daemon; lacp-tui --mirror[=PORT] calls this too. */
-export function requestMirror(client: DaemonClient, port: number | null): Promise<MirrorInfo> {
-  return client.request<MirrorInfo>('mirror', { port });
 }
 
 export async function mirrorCommand(argv: string[]): Promise<number> {
