@@ -15,6 +15,9 @@ export interface OpenCodeToolOptions {
   extraTools?: Record<string, unknown>;
 }
 
+/** The interactive twin of `oc`: OpenCode's own TUI in a PTY, same model and environment. */
+export const INTERACTIVE_TOOL = 'oc_tui';
+
 /**
  * A workspace whose `oc` tool is the shipped `opencode_batch` shape pointed at our
  * model server, with a throwaway HOME and XDG dirs so nothing of the machine's own
@@ -38,6 +41,16 @@ export function openCodeWorkspace(server: ModelServer, opts: OpenCodeToolOptions
     share: 'disabled',
     ...(opts.permission ? { permission: opts.permission } : {}),
   };
+  const env = {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_STATE_HOME: join(home, '.local', 'state'),
+    OPENCODE_DISABLE_MODELS_FETCH: '1',
+    // Braces doubled: tools.yaml templates read `{{` and `}}` as literal braces.
+    OPENCODE_CONFIG_CONTENT: JSON.stringify(config).replace(/[{}]/g, (b) => b + b),
+  };
   const tools = {
     version: 1,
     defaults: { kill_grace_sec: 1 },
@@ -50,17 +63,9 @@ export function openCodeWorkspace(server: ModelServer, opts: OpenCodeToolOptions
         timeout_sec: 120,
         ...(opts.idleTimeoutSec ? { idle_timeout_sec: opts.idleTimeoutSec } : {}),
         output: 'opencode-json',
-        env: {
-          HOME: home,
-          XDG_CONFIG_HOME: join(home, '.config'),
-          XDG_DATA_HOME: join(home, '.local', 'share'),
-          XDG_CACHE_HOME: join(home, '.cache'),
-          XDG_STATE_HOME: join(home, '.local', 'state'),
-          OPENCODE_DISABLE_MODELS_FETCH: '1',
-          // Braces doubled: tools.yaml templates read `{{` and `}}` as literal braces.
-          OPENCODE_CONFIG_CONTENT: JSON.stringify(config).replace(/[{}]/g, (b) => b + b),
-        },
+        env,
       },
+      [INTERACTIVE_TOOL]: { mode: 'interactive', cmd: ['opencode', '--model', '{model}'], interrupt_keys: ['\u001b', '\u0003'], env },
       ...opts.extraTools,
     },
   };

@@ -1,0 +1,57 @@
+import { basename } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import type { EventOf } from '../../src/core/events.js';
+import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
+import { waitFor } from '../helpers/runner-checks.js';
+import type { TestWorkspace } from '../helpers/workspace.js';
+import { INTERACTIVE_TOOL, openCodeWorkspace } from './opencode-workspace.js';
+
+let server: ModelServer | null = null;
+let ws: TestWorkspace | null = null;
+
+afterEach(async () => {
+  await ws?.dispose();
+  await server?.close();
+  ws = null;
+  server = null;
+});
+
+/** OpenCode's TUI starts in seconds on an idle machine; a loaded one takes several times that. */
+const SCREEN_WAIT_MS = 120_000;
+
+async function screenText(taskId: string): Promise<string> {
+  const { stdout } = await ws!.lacp(['screen', taskId]);
+  return String(stdout);
+}
+
+test(
+  "interactive OpenCode in a PTY: a typed prompt is sent and the model's reply appears on the screen",
+  async () => {
+    server = await startModelServer([{ kind: 'text', text: 'Scripted reply: pineapple.' }]);
+    ws = openCodeWorkspace(server);
+    const { taskId } = await ws.run([INTERACTIVE_TOOL]);
+
+    // The home screen names the project directory: the TUI is up and drawing into our headless terminal.
+    await waitFor('the OpenCode home screen', async () => (await screenText(taskId)).includes(basename(ws!.root)), SCREEN_WAIT_MS);
+    // Typing shows in its prompt box before Enter: the input reached the program through the PTY.
+    await ws.lacp(['send', taskId, 'name the fruit']);
+    await waitFor('the typed prompt on screen', async () => (await screenText(taskId)).includes('name the fruit'), SCREEN_WAIT_MS);
+    await ws.lacp(['send', taskId, '\\r']);
+    const screen = await waitFor(
+      'the reply on screen',
+      async () => {
+        const text = await screenText(taskId);
+        return text.includes('Scripted reply: pineapple.') && text;
+      },
+      SCREEN_WAIT_MS,
+    );
+    expect(screen).toContain('name the fruit');
+    expect(server.requests.filter((r) => !r.title)).toHaveLength(1);
+
+    const cancel = await ws.lacp(['cancel', taskId]);
+    expect(cancel.exitCode).toBe(0);
+    const done = ws.taskEvents(taskId).find((e): e is EventOf<'task_completed'> => e.event === 'task_completed')!;
+    expect(done.status).toBe('cancelled');
+  },
+  4 * SCREEN_WAIT_MS,
+);
