@@ -11,7 +11,15 @@ import type { ProcessEvents, TaskProcess } from '../runner/task-process.js';
 import { AsciicastWriter } from './asciicast-writer.js';
 import { ExitDrain } from './exit-drain.js';
 import { HeadlessScreen } from './headless-screen.js';
-import { HIGH_WATERMARK, LOW_WATERMARK, ScreenFanout } from './screen-fanout.js';
+import { ScreenFanout } from './screen-fanout.js';
+
+/**
+ * Characters the daemon's own parser may lag behind before the PTY is paused, and
+ * the level at which it resumes. Far above a client's watermark: the parser runs in
+ * 12 ms slices in this process, and pausing at every slice would leave it idle.
+ */
+const PARSER_HIGH_WATERMARK = 2_000_000;
+const PARSER_LOW_WATERMARK = 500_000;
 
 export const DEFAULT_COLS = 80;
 export const DEFAULT_ROWS = 24;
@@ -137,17 +145,17 @@ export class PtySession implements TaskProcess {
     this.screen.write(data, () => this.screenCaughtUp());
     this.fanout.data(data);
     this.events.onOutput();
-    if (this.screen.pendingChars > HIGH_WATERMARK) this.updateFlow();
+    if (this.screen.pendingChars > PARSER_HIGH_WATERMARK) this.updateFlow();
   }
 
   private screenCaughtUp(): void {
-    if (this.paused && this.screen.pendingChars < LOW_WATERMARK) this.updateFlow();
+    if (this.paused && this.screen.pendingChars < PARSER_LOW_WATERMARK) this.updateFlow();
   }
 
   /** Pauses reading from the PTY while a client or the daemon's own parser is behind. */
   private updateFlow(): void {
-    const behind = this.fanout.holding || this.screen.pendingChars > HIGH_WATERMARK;
-    const caughtUp = !this.fanout.holding && this.screen.pendingChars < LOW_WATERMARK;
+    const behind = this.fanout.holding || this.screen.pendingChars > PARSER_HIGH_WATERMARK;
+    const caughtUp = !this.fanout.holding && this.screen.pendingChars < PARSER_LOW_WATERMARK;
     if (!this.proc || this.exit) return;
     if (behind && !this.paused) {
       this.paused = true;
