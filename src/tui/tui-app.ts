@@ -114,6 +114,7 @@ export class TuiApp {
         case 'submit': {
           const size = this.newPaneSize();
           const r = await client.request<{ run_id: string; task_id: string }>('submit', { tool: effect.tool, prompt: effect.prompt, set: effect.set, started_by: 'lacp-tui', ...size });
+          this.dispatch({ type: 'select-pane', task_id: r.task_id });
           return this.dispatch({ type: 'message', text: `started ${r.task_id} in ${r.run_id}` });
         }
         case 'cancel':

@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DaemonClient } from '../../src/client/daemon-client.js';
+import type { ScreenText } from '../../src/core/protocol.js';
+import { workspacePaths } from '../../src/workspace/workspace-paths.js';
+import { TestWorkspace } from '../helpers/workspace.js';
+import { TmuxTui } from './tmux-tui.js';
+
+const GATED_TOOLS = `version: 1
+tools:
+  gated:
+    mode: batch
+    cmd: ["sh", "-c", "echo gate-passed"]
+    checkpoint: before
+  slow:
+    mode: batch
+    cmd: ["sleep", "60"]
+`;
+
+let ws: TestWorkspace | null = null;
+let tui: TmuxTui | null = null;
+
+afterEach(async () => {
+  tui?.kill();
+  await ws?.dispose();
+  ws = null;
+  tui = null;
+});
+
+function open(tools?: string): { ws: TestWorkspace; tui: TmuxTui } {
+  ws = new TestWorkspace(tools);
+  tui = new TmuxTui(ws.root);
+  return { ws, tui };
+}
+
+/** Tile label of a task: `┌─ t-xxxx shell` as the grid draws it. */
+const tileOf = (taskId: string) => new RegExp(`┌─ ${taskId} shell`);
+
+async function newShell(t: TmuxTui): Promise<string> {
+  t.keys('n');
+  await t.waitFor(/new task: pick a tool/);
+  t.keys('Enter'); // shell is first
+  await t.waitFor(/prompt:/);
+  t.keys('Enter', 'Enter');
+  const screen = await t.waitFor(/started (t-\w+)/, 'the started message');
+  return /started (t-\w+)/.exec(screen)![1]!;
+}
+
+async function screenOf(root: string, taskId: string): Promise<ScreenText> {
+  const client = await DaemonClient.connect(workspacePaths(root).socket);
+  try {
+    return await client.request<ScreenText>('screen', { task_id: taskId });
+  } finally {
+    client.close();
+  }
+}
+
+describe('lacp-tui under tmux', () => {
+  it('starts the daemon, shows the run tree and events, opens help, quits leaving the terminal restored', async () => {
+    const { ws, tui } = open();
+    tui.start();
+    await tui.waitFor(/no runs yet/);
+    const { taskId } = await ws.run(['sh', '--prompt', 'echo from-batch', '--wait']);
+    await tui.waitFor(new RegExp(`✔ ${taskId} sh`), 'the finished task in the run tree');
+    await tui.waitFor(/task_completed\s+t-\w+ sh/);
+    tui.keys('?');
+    const help = await tui.waitFor(/keys \(any key closes\)/);
+    expect(help).toMatch(/Ctrl-a\s+leave the pane/);
+    expect(help).toMatch(/z\s+zoom the selected pane/);
+    tui.keys('Escape');
+    await tui.waitFor((s) => !s.includes('any key closes'), 'help to close');
+    tui.keys('q');
+    const exit = await tui.waitExit();
+    expect(exit).toMatchObject({ status: 0, alternate: false, mouse: false });
+    expect(tui.screen()).not.toMatch(/┌─ runs/);
+    // q leaves the daemon running
+    expect((await ws.lacp(['daemon', 'status'])).exitCode).toBe(0);
+  });
+
+  it('spawns a shell with n, types into its pane, zooms, survives a restart with the screen intact', async () => {
+    const { ws, tui } = open();
+    tui.start();
+    await tui.waitFor(/no runs yet/);
+    const taskId = await newShell(tui);
+    await tui.waitFor(tileOf(taskId), 'the new pane');
+    tui.keys('Enter');
+    await tui.waitFor(/PANE: keys go to the task/);
+    tui.type("echo marker-$((6*7))");
+    tui.keys('Enter');
+    await tui.waitFor(/marker-42/, 'the echo in the pane');
+    tui.keys('C-a');
+    await tui.waitFor(/CONTROL/);
+
+    tui.keys('z');
+    await tui.waitFor((s) => s.split('\n')[0]!.startsWith(`┌─ ${taskId} shell`) && !s.includes('┌─ runs'), 'the zoomed pane');
+    tui.keys('z');
+    await tui.waitFor(/┌─ runs/);
+
+    tui.keys('q');
+    expect((await tui.waitExit()).status).toBe(0);
+    tui.start();
+    const again = await tui.waitFor(/marker-42/, 'the pane restored from the snapshot');
+    expect(again).toMatch(tileOf(taskId));
+    expect(again).toMatch(new RegExp(`▶ ${taskId} shell`));
+  });
+
+  it('follows a host resize: regions re-laid out and the pane PTY resized', async () => {
+    const { tui } = open();
+    tui.start();
+    await tui.waitFor(/no runs yet/);
+    const taskId = await newShell(tui);
+    await tui.waitFor(tileOf(taskId));
+    const before = await screenOf(tui.workspace, taskId);
+    tui.resize(120, 40);
+    await tui.waitFor((s) => s.split('\n').length <= 41 && /^└─+┘$/.test(s.split('\n')[38] ?? ''), 'the event log bottom border on row 39 of 40');
+    const deadline = Date.now() + 10_000;
+    let after = before;
+    while (Date.now() < deadline && after.cols === before.cols) after = await screenOf(tui.workspace, taskId);
+    expect(after.cols).toBeLessThan(before.cols);
+    expect(after.rows).toBeLessThan(before.rows);
+  });
+
+  it('cancels the selected task after asking', async () => {
+    const { ws, tui } = open(GATED_TOOLS);
+    const { taskId } = await ws.run(['slow']);
+    tui.start();
+    await tui.waitFor(new RegExp(`▶ ${taskId} slow`));
+    tui.keys('c');
+    await tui.waitFor(new RegExp(`cancel ${taskId} \\(slow\\)\\?`));
+    tui.keys('y');
+    await tui.waitFor(new RegExp(`⊘ ${taskId} slow`), 'the cancelled task');
+    await tui.waitFor(/cancel_requested/);
+    tui.keys('q');
+    await tui.waitExit();
+  });
+
+  it('approves a checkpoint with a', async () => {
+    const { ws, tui } = open(GATED_TOOLS);
+    const { taskId } = await ws.run(['gated']);
+    tui.start();
+    await tui.waitFor(new RegExp(`◆ ${taskId} gated`), 'the task waiting at its checkpoint');
+    tui.keys('a');
+    await tui.waitFor(new RegExp(`✔ ${taskId} gated`), 'the approved task finished');
+    await tui.waitFor(/checkpoint_resolved/);
+    tui.keys('Enter');
+    await tui.waitFor(/gate-passed/, 'its output in the log view');
+    tui.keys('Escape');
+    await tui.waitFor((s) => !s.includes('output of'), 'the log view to close');
+    tui.keys('Q');
+    expect((await tui.waitExit()).status).toBe(0);
+    expect((await ws.lacp(['daemon', 'status'])).exitCode).not.toBe(0);
+  });
+
+  it('rejects a bad layout with one line and exit 2', async () => {
+    const { tui } = open();
+    tui.start(['--layout', 'nope']);
+    const exit = await tui.waitExit();
+    expect(exit.status).toBe(2);
+    expect(tui.screen()).toMatch(/lacp-tui: .*no layout 'nope'/);
+  });
+});
