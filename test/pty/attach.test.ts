@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { disposeChecked, waitFor } from '../helpers/runner-checks.js';
+import { LACP_BIN, TestWorkspace } from '../helpers/workspace.js';
+
+const TOOLS = `version: 1
+tools:
+  bash:
+    mode: interactive
+    cmd: ["bash", "--norc", "--noprofile", "-i"]
+    env: { PS1: "task$ " }
+`;
+
+let ws: TestWorkspace;
+let socket: string | null = null;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket!, ...args], { encoding: 'utf8' });
+}
+const pane = () => tmux('capture-pane', '-p');
+
+afterEach(async () => {
+  if (socket) {
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  }
+  socket = null;
+  if (ws) await disposeChecked(ws);
+});
+
+/** Starts `lacp attach TASK` in a tmux pane whose shell prints how attach exited. */
+function attachInTmux(taskId: string): void {
+  socket = `lacp-attach-${process.pid}-${Date.now()}`;
+  tmux('new-session', '-d', '-x', '90', '-y', '25', `sh`);
+  tmux('send-keys', `clear; LACP_WORKSPACE=${ws.root} ${process.execPath} ${LACP_BIN} attach ${taskId}; echo "attach-exit=$?"`, 'Enter');
+}
+
+describe('lacp attach', () => {
+  it('shows the screen, types into the task, follows the host size, and Ctrl-\\ detaches leaving it running', async () => {
+    ws = new TestWorkspace(TOOLS);
+    const { taskId } = await ws.run(['bash']);
+    await ws.lacp(['send', taskId, 'echo from-before\\r']);
+    attachInTmux(taskId);
+    await waitFor('the snapshot on the host terminal', () => pane().includes('from-before'));
+    tmux('send-keys', 'echo typed-$((2*21)); tput cols', 'Enter');
+    await waitFor('the typed command to run in the task', () => /typed-42\s*\n90/.test(pane()));
+    tmux('send-keys', 'C-\\');
+    await waitFor('attach to detach and give the terminal back', () => pane().includes('attach-exit=0'));
+    // The alternate screen was left: the host shell's screen no longer shows the task.
+    expect(pane()).not.toContain('typed-42');
+    const status = await ws.lacp(['ls', '--json']);
+    const task = JSON.parse(String(status.stdout)).runs[0].tasks.find((t: { task_id: string }) => t.task_id === taskId);
+    expect(task.status).toBe('running');
+    await ws.lacp(['cancel', taskId]);
+  });
+
+  it('ends with the task and restores the terminal; refuses to run without a terminal', async () => {
+    ws = new TestWorkspace(TOOLS);
+    const { taskId } = await ws.run(['bash']);
+    attachInTmux(taskId);
+    await waitFor('the task prompt', () => pane().includes('task$'));
+    tmux('send-keys', 'exit 5', 'Enter');
+    await waitFor('attach to end with the task', () => pane().includes('attach-exit=0'));
+    expect(pane()).toMatch(/task \S+ ended \(exit 5\)/);
+    const piped = await ws.lacp(['attach', taskId]);
+    expect(piped.exitCode).toBe(2);
+    expect(String(piped.stderr).trim()).toBe('lacp: lacp attach needs a terminal (scripts: lacp send and lacp screen)');
+  });
+});
