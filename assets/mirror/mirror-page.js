@@ -13,7 +13,8 @@
   const ACK_INTERVAL_MS = 100;
   /** Event log rows kept on the page. */
   const LOG_ROWS = 1000;
-  const TERM_FONT_SIZE = 15;
+  /** Two 80-column panes side by side on a 1920-pixel screen. */
+  const TERM_FONT_SIZE = 14;
 
   const $ = (id) => document.getElementById(id);
   const panes = new Map(); // task_id -> { el, term, statusEl }

@@ -49,7 +49,7 @@ export class TestViewer {
   readonly ws: WebSocket;
   readonly settled: Promise<'open' | 'refused' | 'closed'>;
 
-  constructor(m: Mirror, opts: { origin?: string | null; token?: string; path?: string; host?: string } = {}) {
+  constructor(m: Mirror, opts: { origin?: string | null; token?: string; path?: string; host?: string; ackAll?: boolean } = {}) {
     const origin = opts.origin === undefined ? m.origin : opts.origin;
     const headers: Record<string, string> = {};
     if (opts.host) headers.Host = opts.host;
@@ -57,7 +57,12 @@ export class TestViewer {
       ...(origin === null ? {} : { origin }),
       headers,
     });
-    this.ws.on('message', (data) => this.messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
+    this.ws.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as Record<string, unknown>;
+      this.messages.push(message);
+      // A viewer that keeps up acknowledges what it got, as the page does once drawn.
+      if (opts.ackAll && message.t === 'data') this.ws.send(JSON.stringify({ t: 'ack', chars: String(message.data).length }));
+    });
     this.settled = new Promise((resolve) => {
       this.ws.on('open', () => resolve('open'));
       this.ws.on('unexpected-response', (_req, res) => {
