@@ -169,11 +169,11 @@ describe('mirror: what a viewer can do', () => {
     expect(viewer.closeCode).toBe(1005);
 
     await ws.lacp(['send', taskId, 'echo "mark-$((6*7))"\\r']);
-    const screen = await waitFor('the marker', async () => {
+    const shown = await waitFor('the marker', async () => {
       const s = await screenText(taskId);
       return s.includes('mark-42') && s;
     });
-    expect(screen).not.toContain('PWNED');
+    expect(shown).not.toContain('PWNED');
     const size = await screen(taskId);
     expect([size.cols, size.rows]).toEqual([80, 24]);
     expect(ws.taskEvents(taskId).map((e) => e.event)).not.toContain('cancel_requested');
