@@ -6,12 +6,24 @@ const TASK_COLUMNS = [
   'ended_at', 'duration_ms', 'exit_code', 'error_class', 'summary', 'started_by', 'output_indexed',
 ] as const;
 
+/** Room for seq values in an event id: a run's events are ids [key * SEQ_SPACE, (key + 1) * SEQ_SPACE). */
+export const SEQ_SPACE = 2 ** 32;
+
+export function eventId(runKey: number, seq: number): number | null {
+  return seq < SEQ_SPACE ? runKey * SEQ_SPACE + seq : null;
+}
+
+export function eventIdRange(runKey: number): [number, number] {
+  return [runKey * SEQ_SPACE, (runKey + 1) * SEQ_SPACE - 1];
+}
+
 /** The index's writes, prepared once per schema: a rebuild prepares them again. */
 export class IndexStatements {
   readonly runIds: Statement;
   readonly offsets: Statement;
   readonly offset: Statement;
   readonly insertRun: Statement;
+  readonly runKey: Statement;
   readonly updateRun: Statement;
   readonly insertSource: Statement;
   readonly advanceSource: Statement;
@@ -25,14 +37,17 @@ export class IndexStatements {
     this.runIds = db.prepare('SELECT run_id FROM runs').pluck();
     this.offsets = db.prepare('SELECT run_id, offset FROM sources');
     this.offset = db.prepare('SELECT offset FROM sources WHERE run_id = ?').pluck();
-    this.insertRun = db.prepare('INSERT OR IGNORE INTO runs (run_id, sort_key) VALUES (?, ?)');
+    this.insertRun = db.prepare(
+      'INSERT OR IGNORE INTO runs (run_id, run_key, sort_key) VALUES (?, (SELECT COALESCE(MAX(run_key), 0) + 1 FROM runs), ?)',
+    );
+    this.runKey = db.prepare('SELECT run_key FROM runs WHERE run_id = ?').pluck();
     this.updateRun = db.prepare('UPDATE runs SET title = ?, started_at = ? WHERE run_id = ?');
     this.insertSource = db.prepare('INSERT OR REPLACE INTO sources (run_id, offset, skipped_lines) VALUES (?, 0, 0)');
     this.advanceSource = db.prepare('UPDATE sources SET offset = ?, skipped_lines = skipped_lines + ? WHERE run_id = ?');
     this.insertEvent = db.prepare(
-      'INSERT OR IGNORE INTO events (run_id, seq, ts, event, status, task_id, summary, data, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO events (id, run_id, seq, ts, event, status, task_id, summary, data, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.insertEventText = db.prepare('INSERT INTO events_fts (rowid, run_id, summary, data) VALUES (?, ?, ?, ?)');
+    this.insertEventText = db.prepare('INSERT INTO events_fts (rowid, summary, data) VALUES (?, ?, ?)');
     this.insertOutput = db.prepare('INSERT INTO output_fts (run_id, task_id, stream, ts, text) VALUES (?, ?, ?, ?, ?)');
     this.selectTask = db.prepare('SELECT * FROM tasks WHERE run_id = ? AND task_id = ?');
     this.upsertTask = db.prepare(
@@ -52,11 +67,15 @@ export class IndexStatements {
   /** Forgets a run's rows (its file was replaced, or its directory is gone). Call inside a write transaction. */
   removeRun(runId: string, { keepRunRow }: { keepRunRow: boolean }): void {
     const db = this.db;
-    // External-content FTS rows are removed by replaying their text with the 'delete' command.
-    db.prepare(
-      "INSERT INTO events_fts (events_fts, rowid, run_id, summary, data) SELECT 'delete', id, run_id, summary, data FROM events WHERE run_id = ?",
-    ).run(runId);
-    db.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
+    const key = this.runKey.get(runId) as number | undefined;
+    if (key !== undefined) {
+      const [first, last] = eventIdRange(key);
+      // External-content FTS rows are removed by replaying their text with the 'delete' command.
+      db.prepare(
+        "INSERT INTO events_fts (events_fts, rowid, summary, data) SELECT 'delete', id, summary, data FROM events WHERE id BETWEEN ? AND ?",
+      ).run(first, last);
+      db.prepare('DELETE FROM events WHERE id BETWEEN ? AND ?').run(first, last);
+    }
     db.prepare('DELETE FROM tasks WHERE run_id = ?').run(runId);
     db.prepare('DELETE FROM output_fts WHERE run_id = ?').run(runId);
     db.prepare('DELETE FROM sources WHERE run_id = ?').run(runId);

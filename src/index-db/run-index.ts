@@ -5,7 +5,7 @@ import { RUN_ID_PATTERN } from '../core/ids.js';
 import { RunStore } from '../telemetry/run-store.js';
 import { parseTelemetry } from '../telemetry/telemetry-reader.js';
 import { configure, createSchema, ensureSchema } from './index-schema.js';
-import { IndexStatements } from './index-statements.js';
+import { eventId, IndexStatements } from './index-statements.js';
 import type { SqliteDb, SqliteOpen } from './sqlite-driver.js';
 import { applyTaskEvent, type IndexedTask } from './task-fold.js';
 import { OUTPUT_STREAMS, readBoundedOutput } from './task-output.js';
@@ -13,6 +13,8 @@ import { OUTPUT_STREAMS, readBoundedOutput } from './task-output.js';
 export const INDEX_FILE = 'index.sqlite';
 /** Tool event data beyond this is cut before indexing: one chatty event must not dominate the index. */
 export const DATA_TEXT_MAX = 64 * 1024;
+/** Telemetry indexed per write transaction during a sync: ~100k events, a few seconds of work at most. */
+const GROUP_BYTES = 32 << 20;
 
 export interface SyncReport {
   runs: number;
@@ -86,18 +88,21 @@ export class RunIndex {
       report.removed++;
     }
     const offsets = new Map((this.st.offsets.all() as { run_id: string; offset: number }[]).map((r) => [r.run_id, r.offset]));
+    const stale = onDisk.filter((id) => !offsets.has(id) || fileSize(this.store.telemetryFile(id)) !== offsets.get(id));
     let budget = maxBytes;
-    for (const id of onDisk) {
-      if (budget <= 0) {
-        report.more = true;
-        break;
+    // Runs are indexed in groups, one transaction each: FTS5 writes a segment per transaction, so
+    // a few large ones index several times faster than one per run, and a group stays bounded.
+    const group = this.db.transaction(() => {
+      let groupBytes = 0;
+      while (stale.length && budget > 0 && groupBytes < GROUP_BYTES) {
+        const r = this.syncRunLocked(stale.shift()!, budget);
+        addReport(report, r);
+        budget -= r.bytes;
+        groupBytes += r.bytes;
       }
-      const size = fileSize(this.store.telemetryFile(id));
-      if (offsets.has(id) && size === offsets.get(id)) continue;
-      const r = this.syncRun(id, budget);
-      addReport(report, r);
-      budget -= r.bytes;
-    }
+    });
+    while (stale.length && budget > 0) group.immediate();
+    report.more ||= stale.length > 0;
     return report;
   }
 
@@ -130,9 +135,10 @@ export class RunIndex {
     report.bytes = read.offset - offset;
     report.more = offset + chunk.length < size;
     const tasks = new Map<string, IndexedTask>();
+    const runKey = this.st.runKey.get(id) as number;
     for (const e of read.events) {
-      if (!this.insertEvent(id, e)) {
-        report.skipped++; // a seq seen before in this file: a foreign or duplicated line
+      if (!this.insertEvent(id, runKey, e)) {
+        report.skipped++; // a seq seen before in this file, or past SEQ_SPACE: a foreign or duplicated line
         continue;
       }
       report.events++;
@@ -154,13 +160,15 @@ export class RunIndex {
     return report;
   }
 
-  private insertEvent(runId: string, e: TelemetryEvent): boolean {
+  private insertEvent(runId: string, runKey: number, e: TelemetryEvent): boolean {
     const { ts, seq, run_id: _run, event, status, summary, ...rest } = e as TelemetryEvent & { data?: unknown; task_id?: string };
     const { data, task_id, ...detail } = rest;
+    const id = eventId(runKey, seq);
+    if (id === null) return false;
     const dataText = event === 'tool_event' ? JSON.stringify(data ?? null).slice(0, DATA_TEXT_MAX) : null;
-    const res = this.st.insertEvent.run(runId, seq, ts, event, status, task_id ?? null, summary, dataText, JSON.stringify(detail));
+    const res = this.st.insertEvent.run(id, runId, seq, ts, event, status, task_id ?? null, summary, dataText, JSON.stringify(detail));
     if (res.changes === 0) return false;
-    this.st.insertEventText.run(res.lastInsertRowid, runId, summary, dataText);
+    this.st.insertEventText.run(id, summary, dataText);
     return true;
   }
 

@@ -25,6 +25,14 @@ export function queryWords(text: string): string[] {
   return text.split(/\s+/).filter(Boolean);
 }
 
+/**
+ * The tokens of a word as the FTS tokenizer (unicode61) cuts them: letters and digits
+ * (`quokka_init` -> quokka, init). The index keeps no positions, so a word becomes all of its tokens.
+ */
+export function wordTokens(word: string): string[] {
+  return word.split(/[^\p{L}\p{N}\p{Co}]+/u).filter(Boolean);
+}
+
 /** Newest first, then cut to the limit. */
 export function newestFirst(hits: SearchHit[], limit: number): SearchHit[] {
   return hits.sort((a, b) => (a.ts < b.ts ? 1 : a.ts > b.ts ? -1 : 0)).slice(0, limit);
