@@ -181,4 +181,18 @@ describe('RunIndex', () => {
     index.sync();
     expect(index.db.prepare('SELECT COUNT(*) FROM output_fts').pluck().get()).toBe(1);
   });
+
+  it('keeps working in another connection (the daemon) while a rebuild replaces the tables', () => {
+    const [a] = writeHistory();
+    const daemonSide = openRunIndex();
+    daemonSide.sync();
+    const before = dump(daemonSide);
+    const cli = openRunIndex();
+    cli.rebuild();
+    a!.task({ id: 't-after' });
+    daemonSide.syncRun('RUN-20261120-001');
+    expect(dump(cli).tasks).toHaveLength(before.tasks.length + 1);
+    cli.rebuild();
+    expect(dump(daemonSide)).toEqual(dump(cli));
+  });
 });
