@@ -182,6 +182,8 @@ export class TuiApp {
       this.placement = this.view.apply(this.state, sample, () => this.batchLogLines(), this.deps.info);
       this.sessions.sync(new Map([...this.placement].map(([id, p]) => [id, { cols: p.cols, rows: p.rows }])));
     }
+    let from = Infinity;
+    let to = -1;
     for (const [taskId, p] of this.placement) {
       const session = this.sessions.get(taskId);
       const term = session?.follower?.terminal;
@@ -189,8 +191,12 @@ export class TuiApp {
       session.dirty = false;
       const focused = this.state.selected === `task:${taskId}`;
       p.tile.cells = renderCells(term, p.cols, p.rows, { color: !NO_COLOR, cursor: focused, scrollback: this.state.scroll[taskId] ?? 0 });
+      const rows = relayout || this.state.overlay ? null : p.tile.paintInPlace(this.deps.screen);
+      if (rows) [from, to] = [Math.min(from, rows.from), Math.max(to, rows.to)];
     }
-    this.deps.screen.render();
+    // Only panes changed (and nothing lies over them): draw their rows, skip re-rendering every widget.
+    if (relayout || this.state.overlay) this.deps.screen.render();
+    else if (to >= from) (this.deps.screen as unknown as { draw(a: number, b: number): void }).draw(from, to);
   }
 
   private batchLogLines(): string[] {

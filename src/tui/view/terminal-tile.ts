@@ -48,6 +48,17 @@ export class TerminalTile {
     style.label.inverse = typing;
   }
 
+  /**
+   * Copies the cells into the screen buffer at the place of the last full render, and
+   * returns the rows touched: a frame where only panes changed draws just those rows.
+   */
+  paintInPlace(screen: blessed.Widgets.Screen): { from: number; to: number } | null {
+    const c = (this.box as unknown as { lpos?: Coords }).lpos;
+    if (!c || !this.box.visible) return null;
+    this.paint(screen, c);
+    return { from: c.yi + 1, to: c.yl - 2 };
+  }
+
   private paint(screen: blessed.Widgets.Screen, c: Coords): void {
     const lines = (screen as unknown as { lines: ScreenLines }).lines;
     const x0 = c.xi + 1;
