@@ -89,7 +89,7 @@ describe('the workspace daemon', () => {
         await disposeChecked(ws);
       }
     }
-  });
+  }, 180_000);
 
   it('stale socket, pid and lock files of a dead daemon are replaced', async () => {
     const ws = new TestWorkspace();
@@ -167,7 +167,7 @@ describe('the workspace daemon', () => {
     } finally {
       await disposeChecked(ws);
     }
-  });
+  }, 180_000);
 
   it('daemon stop cancels running and queued tasks with the escalation first, then removes its files', async () => {
     const ws = new TestWorkspace(STUBBORN_TOOLS.replace('version: 1', 'version: 1\ndefaults:\n  max_parallel: 1'));
