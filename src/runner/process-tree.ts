@@ -12,8 +12,13 @@ const SWEEP_PAUSE_MS = 10;
  * Every live process of a task: its session and process group (the task's leader
  * started both, so their ids are its pid), plus anything that left them (setsid,
  * double fork) but still carries the task's environment marker.
+ *
+ * `notBeforeTicks` is the leader's start time when known: a descendant cannot be
+ * older than the task, so older processes are not searched for the marker. That
+ * skips reading the environment of nearly every process on the machine, the bulk
+ * of a sweep's cost when tasks are short and many.
  */
-export function findTaskProcesses(leaderPid: number | null, taskId: string): number[] {
+export function findTaskProcesses(leaderPid: number | null, taskId: string, notBeforeTicks = 0): number[] {
   const marker = `${TASK_MARKER_VAR}=${taskId}`;
   const found: number[] = [];
   for (const pid of listPids()) {
@@ -21,7 +26,7 @@ export function findTaskProcesses(leaderPid: number | null, taskId: string): num
     const info = readProc(pid);
     if (!info || info.state === 'Z') continue;
     const inTree = leaderPid !== null && (info.sid === leaderPid || info.pgid === leaderPid);
-    if (inTree || hasEnvMarker(pid, marker)) found.push(pid);
+    if (inTree || (info.startTicks >= notBeforeTicks && hasEnvMarker(pid, marker))) found.push(pid);
   }
   return found;
 }
@@ -53,7 +58,7 @@ export function signalTask(leaderPid: number, taskId: string, signal: NodeJS.Sig
  * (crash recovery of a pid that was reused) only the marker finds processes.
  * Returns how many processes were killed.
  */
-export async function sweepTask(leaderPid: number | null, taskId: string): Promise<number> {
+export async function sweepTask(leaderPid: number | null, taskId: string, notBeforeTicks = 0): Promise<number> {
   let killed = 0;
   for (let round = 0; round < SWEEP_ROUNDS; round++) {
     if (leaderPid !== null && leaderPid > 1) {
@@ -63,7 +68,7 @@ export async function sweepTask(leaderPid: number | null, taskId: string): Promi
         // no group left
       }
     }
-    const left = findTaskProcesses(leaderPid, taskId);
+    const left = findTaskProcesses(leaderPid, taskId, notBeforeTicks);
     if (left.length === 0) return killed;
     for (const pid of left) {
       try {

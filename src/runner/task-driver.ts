@@ -176,7 +176,7 @@ export class TaskDriver {
         // max_parallel. An ending task frees it right after its task_completed, so the
         // events never show more tasks running than allowed; a held result (checkpoint:
         // after) frees it once swept, without waiting for the human.
-        if (this.pid !== null) this.sweep = sweepTask(this.pid, this.taskId);
+        if (this.pid !== null) this.sweep = sweepTask(this.pid, this.taskId, this.record.pid_start_ticks ?? 0);
         void this.sweep.then(() => {
           if (this.state.stage === 'holding') this.host.releaseSlot(this);
         });
