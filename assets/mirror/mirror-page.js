@@ -89,7 +89,10 @@
     box.append(el('div', 'task-summary', summary));
     if (t.checkpoint) {
       const cp = t.checkpoint;
-      const text = cp.state === 'waiting' ? `checkpoint ${cp.kind}: waiting for approval` : `checkpoint ${cp.kind}: ${cp.state}${cp.reason ? ` (${cp.reason})` : ''}`;
+      const text =
+        cp.state === 'waiting' ? `checkpoint ${cp.kind}: waiting for approval`
+        : cp.state === 'unresolved' ? `checkpoint ${cp.kind}: never resolved`
+        : `checkpoint ${cp.kind}: ${cp.state}${cp.reason ? ` (${cp.reason})` : ''}`;
       box.append(el('div', `checkpoint ${cp.state}`, text));
     }
     const links = el('div', 'links');

@@ -13,7 +13,8 @@ const SUMMARY_MAX = 300;
 
 export interface CheckpointView {
   kind: 'before' | 'after';
-  state: 'waiting' | 'approved' | 'rejected';
+  /** `unresolved`: the task ended (cancelled, daemon stopped) while still waiting. */
+  state: 'waiting' | 'approved' | 'rejected' | 'unresolved';
   reason: string | null;
 }
 
@@ -50,19 +51,33 @@ export class MirrorModel {
     for (const runId of this.store.list().slice(-MIRROR_RUNS)) this.runs.set(runId, readTelemetry(this.store.telemetryFile(runId)).events.map(slim));
   }
 
-  /** Adds a live event; false when it was already read from the file (same seq or older). */
-  apply(event: TelemetryEvent): boolean {
+  /**
+   * Adds a live event: `old` when it was already read from the file, `gap` when an
+   * earlier one is missing (it was still in the writer's buffer when the file was
+   * read, before we listened): then resync() the run once the writer has flushed.
+   */
+  apply(event: TelemetryEvent): 'added' | 'gap' | 'old' {
     let events = this.runs.get(event.run_id);
     if (!events) {
       events = [];
       this.runs.set(event.run_id, events);
       const ids = [...this.runs.keys()].sort(compareRunIds);
       for (const old of ids.slice(0, Math.max(0, ids.length - MIRROR_RUNS))) this.runs.delete(old);
-      if (!this.runs.has(event.run_id)) return false;
+      if (!this.runs.has(event.run_id)) return 'old';
     }
-    if (events.length && events.at(-1)!.seq >= event.seq) return false;
+    const lastSeq = events.at(-1)?.seq ?? 0;
+    if (lastSeq >= event.seq) return 'old';
     events.push(slim(event));
-    return true;
+    return event.seq === lastSeq + 1 ? 'added' : 'gap';
+  }
+
+  /** Re-reads a run's file, keeping live events newer than what it holds. */
+  resync(runId: string): void {
+    const current = this.runs.get(runId);
+    if (!current) return;
+    const fromFile = readTelemetry(this.store.telemetryFile(runId)).events.map(slim);
+    const fileSeq = fromFile.at(-1)?.seq ?? 0;
+    this.runs.set(runId, [...fromFile, ...current.filter((e) => e.seq > fileSeq)]);
   }
 
   tree(now = Date.now()): RunView[] {
@@ -107,7 +122,11 @@ function taskExtras(events: readonly TelemetryEvent[]): (taskId: string) => { ch
     else if (e.event === 'checkpoint_resolved') {
       const cp = checkpoints.get(e.task_id);
       if (cp) checkpoints.set(e.task_id, { ...cp, state: e.decision, reason: e.reason });
-    } else if (e.event === 'task_completed') artifacts.set(e.task_id, e.artifacts);
+    } else if (e.event === 'task_completed') {
+      artifacts.set(e.task_id, e.artifacts);
+      const cp = checkpoints.get(e.task_id);
+      if (cp?.state === 'waiting') checkpoints.set(e.task_id, { ...cp, state: 'unresolved' });
+    }
   }
   return (taskId) => ({ checkpoint: checkpoints.get(taskId) ?? null, artifacts: artifacts.get(taskId) ?? [] });
 }

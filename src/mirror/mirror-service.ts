@@ -2,6 +2,7 @@ import type { TelemetryEvent } from '../core/events.js';
 import { RequestError } from '../core/protocol.js';
 import type { DaemonLog } from '../daemon/daemon-log.js';
 import type { RunStore } from '../telemetry/run-store.js';
+import { FLUSH_INTERVAL_MS } from '../telemetry/telemetry-writer.js';
 import { logLine, MirrorModel, type LogLine } from './mirror-model.js';
 import { MirrorServer } from './mirror-server.js';
 import { forgetMirrorState, loadMirrorState, newToken, saveMirrorState } from './mirror-token.js';
@@ -10,6 +11,8 @@ import type { ScreenSource } from './viewer-session.js';
 
 /** The tree and log go out on this clock: a burst of events makes one update, not hundreds. */
 const FEED_INTERVAL_MS = 200;
+/** A run with a missing event is read again after the writer has surely flushed it to the file. */
+const RESYNC_DELAY_MS = 4 * FLUSH_INTERVAL_MS;
 
 /** What the mirror needs of the daemon: its runs, its live events, and screens. */
 export interface MirrorDaemon extends ScreenSource {
@@ -132,13 +135,26 @@ export class MirrorService {
   }
 
   private onEvent(event: TelemetryEvent): void {
-    if (!this.model || !this.server || !this.model.apply(event)) return;
+    if (!this.model || !this.server) return;
+    const applied = this.model.apply(event);
+    if (applied === 'old') return;
+    if (applied === 'gap') this.scheduleResync(event.run_id);
     this.pendingLog.push(logLine(event));
     if (event.event === 'task_started' && event.mode === 'interactive') {
       const task = this.model.interactiveTasks().find((t) => t.task_id === event.task_id);
       if (task) for (const session of this.server.sessions) session.openPane(task);
     }
     this.feedTimer ??= setTimeout(() => this.flushFeed(), FEED_INTERVAL_MS);
+  }
+
+  private scheduleResync(runId: string): void {
+    const model = this.model;
+    const timer = setTimeout(() => {
+      if (this.model !== model || !model) return;
+      model.resync(runId);
+      this.feedTimer ??= setTimeout(() => this.flushFeed(), FEED_INTERVAL_MS);
+    }, RESYNC_DELAY_MS);
+    timer.unref();
   }
 
   private flushFeed(): void {
