@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { INDEX_FILE, RunIndex } from './run-index.js';
 import { loadSqlite } from './sqlite-driver.js';
@@ -17,7 +17,8 @@ export async function openIndex(
   runsDir: string,
   { mode, warn, catchUp = true }: { mode: 'ifPresent' | 'create'; warn: Warn; catchUp?: boolean },
 ): Promise<RunIndex | null> {
-  if (mode === 'ifPresent' && !RunIndex.exists(runsDir)) return null;
+  // No runs/ yet (or not a workspace): nothing to index, and nothing is created here.
+  if (!existsSync(runsDir) || (mode === 'ifPresent' && !RunIndex.exists(runsDir))) return null;
   const sqlite = await loadSqlite();
   if (!sqlite.ok) {
     warn(`SQLite index unavailable (${sqlite.reason}); reading the JSONL files instead`);

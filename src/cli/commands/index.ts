@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { INDEX_FILE } from '../../index-db/run-index.js';
 import { openIndex } from '../../index-db/open-index.js';
@@ -20,6 +20,10 @@ export async function indexCommand(argv: string[]): Promise<number> {
   if ((action !== 'rebuild' && action !== 'status') || extra.length) throw new CliError('lacp index: expected rebuild or status (lacp index --help)');
   const ctx = new CliContext(values.workspace);
   const runsDir = ctx.paths.runsDir;
+  if (!existsSync(runsDir)) {
+    ctx.print(values.json ? JSON.stringify({ runs: 0, events: 0 }) : `nothing to index: no runs in ${runsDir}`);
+    return 0;
+  }
   let warning = '';
   const index = await openIndex(runsDir, { mode: 'create', catchUp: action === 'status', warn: (line) => (warning = line) });
   if (!index) throw new CliError(warning, EXIT_NO_INDEX);
