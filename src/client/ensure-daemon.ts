@@ -28,9 +28,16 @@ export async function tryConnect(paths: WorkspacePaths): Promise<DaemonClient | 
 export async function ensureDaemon(paths: WorkspacePaths): Promise<DaemonClient> {
   const existing = await tryConnect(paths);
   if (existing) return existing;
-  const child = startDaemonProcess(paths);
+  let child: ReturnType<typeof startDaemonProcess>;
+  try {
+    child = startDaemonProcess(paths);
+  } catch (err) {
+    // e.g. .lacp/ cannot be created: not startable, which the CLI reports as exit 3.
+    throw new DaemonUnreachable(`cannot start the workspace daemon for ${paths.root}: ${(err as Error).message}`);
+  }
   const deadline = Date.now() + START_TIMEOUT_MS;
   let exitCode: number | null = null;
+  child.once('error', () => (exitCode = 1));
   child.once('exit', (code) => (exitCode = code ?? 1));
   while (Date.now() < deadline) {
     const client = await tryConnect(paths);

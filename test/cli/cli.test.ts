@@ -167,6 +167,16 @@ describe('daemon unreachable: exit 3', () => {
     }
   });
 
+  it('a command that needs the daemon when its state directory cannot be made', async () => {
+    const blocked = new TestWorkspace();
+    try {
+      writeFileSync(join(blocked.root, '.lacp'), 'not a directory');
+      expectOneLineError(await blocked.lacp(['run', 'sh', '--prompt', 'true']), 3, /cannot start the workspace daemon for .*: EEXIST/);
+    } finally {
+      await disposeChecked(blocked);
+    }
+  });
+
   it('a command that needs the daemon when none can start (the lock is held by a live process that serves nothing)', async () => {
     const stuck = new TestWorkspace();
     try {
