@@ -74,8 +74,8 @@ export class ViewerSession {
     const pane: Pane = { task, attachment: null, filter: new ViewerSafeStream(), exited: false };
     this.panes.set(task.task_id, pane);
     const opts: AttachOptions = { mode: 'view', cols: null, rows: null, scrollback: PANE_SCROLLBACK };
-    this.source
-      .attachScreen(task.task_id, opts, (m) => this.push(pane, m), () => this.reopen(pane))
+    // A task of an earlier daemon has no terminal here: attachScreen throws at once, which must not escape.
+    new Promise<Attachment>((resolve) => resolve(this.source.attachScreen(task.task_id, opts, (m) => this.push(pane, m), () => this.reopen(pane))))
       .then(
         (attachment) => {
           if (this.closed || this.panes.get(task.task_id) !== pane) {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { disposeChecked, waitFor } from '../helpers/runner-checks.js';
@@ -145,6 +147,9 @@ describe('mirror page in Chromium', () => {
       return t.includes('after-restart-42') && t;
     });
     expect(text).toContain('after-restart-42');
+    // The tasks of the first daemon are in the tree but have no terminal any more: no pane, and no error.
+    expect(await w.page.locator('.pane').count()).toBe(1);
+    expect(readFileSync(join(ws.root, '.lacp', 'daemon.log'), 'utf8')).not.toContain('uncaught');
     await w.page.close();
   });
 });
