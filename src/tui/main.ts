@@ -85,6 +85,8 @@ export async function runTui(argv: string[]): Promise<number> {
   // the same, and a task's own line-drawing text then reaches the screen unchanged.
   (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
   guard.own(screen);
+  // Clicks select panes and the wheel scrolls them (Shift-drag still selects text in most terminals).
+  screen.enableMouse();
   const app = new TuiApp({ paths, layout, screen, client, log, info });
   await app.start();
   const code = await app.done;

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { REPO } from '../helpers/workspace.js';
@@ -81,6 +82,19 @@ export class TmuxTui {
     const screen = await this.waitFor(/lacp-tui exited \d+/, 'lacp-tui to exit', timeoutMs);
     const [alt, mouse] = this.tmux('display-message', '-p', '-t', 'main', '#{alternate_on} #{mouse_any_flag}').trim().split(' ');
     return { status: Number(/lacp-tui exited (\d+)/.exec(screen)![1]), alternate: alt === '1', mouse: mouse === '1' };
+  }
+
+  /** Whether the pane's terminal is in the alternate screen and reports the mouse now. */
+  modes(): { alternate: boolean; mouse: boolean } {
+    const [alt, mouse] = this.tmux('display-message', '-p', '-t', 'main', '#{alternate_on} #{mouse_any_flag}').trim().split(' ');
+    return { alternate: alt === '1', mouse: mouse === '1' };
+  }
+
+  /** The lacp-tui process (the pane runs it under a small sh that reports its exit). */
+  uiPid(): number {
+    const shPid = this.tmux('display-message', '-p', '-t', 'main', '#{pane_pid}').trim();
+    const children = readFileSync(`/proc/${shPid}/task/${shPid}/children`, 'utf8').trim().split(/\s+/);
+    return Number(children[0]);
   }
 
   kill(): void {

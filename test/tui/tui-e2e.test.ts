@@ -150,6 +150,17 @@ describe('lacp-tui under tmux', () => {
     expect((await ws.lacp(['daemon', 'status'])).exitCode).not.toBe(0);
   });
 
+  it('restores the terminal when killed with SIGTERM in the middle of an overlay', async () => {
+    const { tui } = open();
+    tui.start(['--layout', 'focus']);
+    await tui.waitFor(/no runs yet/);
+    tui.keys('?');
+    await tui.waitFor(/keys \(any key closes\)/);
+    expect(tui.modes()).toEqual({ alternate: true, mouse: true });
+    process.kill(tui.uiPid(), 'SIGTERM');
+    expect(await tui.waitExit()).toMatchObject({ status: 143, alternate: false, mouse: false });
+  });
+
   it('rejects a bad layout with one line and exit 2', async () => {
     const { tui } = open();
     tui.start(['--layout', 'nope']);
