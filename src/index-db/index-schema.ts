@@ -4,7 +4,7 @@ import type { SqliteDb } from './sqlite-driver.js';
  * Bump on any change below: an index written with another version is dropped and
  * rebuilt from the JSONL by the next opener (the index is derived, never primary).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** How long a writer waits for another process's write transaction before giving up on this round. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -56,7 +56,7 @@ CREATE TABLE tasks (
 CREATE INDEX tasks_queued_at ON tasks (queued_at);
 CREATE INDEX tasks_status ON tasks (status);
 CREATE INDEX tasks_tool ON tasks (tool);
--- Every event: the common fields as columns, tool event data as text, the rest as JSON (detail).
+-- Every event: the common fields as columns, tool event data as text, its own other fields as JSON (detail).
 -- id = run_key * 2^32 + seq: unique per (run, seq) and clustered by run with no extra index,
 -- which keeps inserts cheap; a run's events are one id range (deletes, search --run).
 CREATE TABLE events (

@@ -162,7 +162,10 @@ export class RunIndex {
 
   private insertEvent(runId: string, runKey: number, e: TelemetryEvent): boolean {
     const { ts, seq, run_id: _run, event, status, summary, ...rest } = e as TelemetryEvent & { data?: unknown; task_id?: string };
-    const { data, task_id, ...detail } = rest;
+    // The task's own fields (tool, mode, phase, role, log paths) live in its tasks row; detail keeps what is the event's.
+    const { data, task_id, tool: _tool, mode: _mode, phase: _phase, agent_role: _role, log_paths: _logs, ...detail } = rest as typeof rest & {
+      tool?: unknown; mode?: unknown; phase?: unknown; agent_role?: unknown; log_paths?: unknown;
+    };
     const id = eventId(runKey, seq);
     if (id === null) return false;
     const dataText = event === 'tool_event' ? JSON.stringify(data ?? null).slice(0, DATA_TEXT_MAX) : null;
