@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -21,16 +21,39 @@ export function withBuiltins(config: ToolsFile, file: string | null): LoadedTool
   return { file, config, tools: { ...BUILTIN_TOOLS, ...config.tools } };
 }
 
+/**
+ * The last load of each file, by its identity on disk. The daemon reloads tools.yaml
+ * at every submit so an edit applies to the next task; parsing it again when it has
+ * not changed was a good part of the daemon's time per task in the bench.
+ */
+const lastLoad = new Map<string, { stamp: string; result: LoadedTools | ConfigError }>();
+
 /** Loads a tools file; a missing file gives the built-ins alone. Throws ConfigError with a position. */
 export function loadToolsFile(path: string, { mustExist = false } = {}): LoadedTools {
   let text: string;
+  let stamp: string;
   try {
+    const st = statSync(path);
+    stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    const hit = lastLoad.get(path);
+    if (hit?.stamp === stamp) {
+      if (hit.result instanceof ConfigError) throw hit.result;
+      return hit.result;
+    }
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !mustExist) return withBuiltins(EMPTY, null);
     throw new ConfigError(path, 1, 1, `cannot read: ${(err as Error).message}`);
   }
-  return withBuiltins(parseToolsText(text, path), path);
+  try {
+    const result = withBuiltins(parseToolsText(text, path), path);
+    lastLoad.set(path, { stamp, result });
+    return result;
+  } catch (err) {
+    if (err instanceof ConfigError) lastLoad.set(path, { stamp, result: err });
+    throw err;
+  }
 }
 
 export function parseToolsText(text: string, file: string): ToolsFile {

@@ -90,6 +90,20 @@ describe('tools.yaml loading', () => {
       expect(() => loadToolsFile(join(dir, 'absent.yaml'), { mustExist: true })).toThrow(ConfigError);
     });
 
+    it('an unchanged file is not parsed again; an edit is seen at the next load, errors included', () => {
+      const file = join(dir, 'cached.yaml');
+      writeFileSync(file, 'version: 1\ntools:\n  a:\n    cmd: [x]\n');
+      const first = loadToolsFile(file);
+      expect(loadToolsFile(file)).toBe(first);
+      writeFileSync(file, 'version: 1\ntools:\n  a:\n    cmd: [x]\n  bb:\n    cmd: [y]\n');
+      expect(Object.keys(loadToolsFile(file).config.tools)).toEqual(['a', 'bb']);
+      writeFileSync(file, 'version: 1\ntools:\n  a:\n    cmdd: [x]\n');
+      expect(() => loadToolsFile(file)).toThrow(/cached\.yaml:\d+:\d+ tools\.a\./);
+      expect(() => loadToolsFile(file)).toThrow(/cached\.yaml:\d+:\d+ tools\.a\./);
+      writeFileSync(file, 'version: 1\n');
+      expect(loadToolsFile(file).config.tools).toEqual({});
+    });
+
     it('declared tools merge over the built-ins, and a declared tool of the same name wins', () => {
       const file = join(dir, 'tools.yaml');
       writeFileSync(file, 'version: 1\ntools:\n  sh:\n    cmd: [bash, -c, "{prompt}"]\n  mine:\n    cmd: ["true"]\n');
