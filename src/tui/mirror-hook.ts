@@ -1,25 +1,15 @@
+import { startMirror } from '../mirror/start-mirror.js';
 import type { WorkspacePaths } from '../workspace/workspace-paths.js';
 import type { Log } from './tui-log.js';
 
-/** What the mirror module is expected to export once it lands (src/mirror/mirror-server.ts). */
-type StartMirror = (opts: { paths: WorkspacePaths; port: number }) => Promise<{ url: string }>;
-
 /**
- * `--mirror[=PORT]`: serves the read-only browser view when this build has the
- * mirror server; otherwise says so on the status line. Returns the status note.
+ * `--mirror[=PORT]`: asks the daemon to serve the read-only browser mirror (it lives
+ * in the daemon, so it outlives the UI). Returns the note for the status line.
  */
 export async function startMirrorIfAvailable(port: number | null, paths: WorkspacePaths, log: Log): Promise<string> {
   if (port === null) return '';
-  let start: StartMirror | undefined;
   try {
-    const mod = (await import(new URL('../mirror/mirror-server.js', import.meta.url).href)) as { startMirror?: StartMirror };
-    start = mod.startMirror;
-  } catch (err) {
-    log.write(`mirror: not available: ${(err as Error).message}`);
-  }
-  if (!start) return 'mirror: not yet in this build (try lacp mirror)';
-  try {
-    const { url } = await start({ paths, port });
+    const { url } = await startMirror({ paths, port });
     log.write(`mirror: ${url}`);
     return `mirror: ${url}`;
   } catch (err) {

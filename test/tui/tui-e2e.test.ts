@@ -161,6 +161,16 @@ describe('lacp-tui under tmux', () => {
     expect(await tui.waitExit()).toMatchObject({ status: 143, alternate: false, mouse: false });
   });
 
+  it('--mirror asks the daemon for the browser mirror and shows its URL', async () => {
+    const { tui } = open();
+    tui.start(['--mirror']);
+    const screen = await tui.waitFor(/mirror: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/, 'the mirror URL on the status line');
+    const url = /mirror: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(screen)![1]!;
+    expect((await fetch(url)).status).toBe(200);
+    tui.keys('q');
+    expect((await tui.waitExit()).status).toBe(0);
+  });
+
   it('rejects a bad layout with one line and exit 2', async () => {
     const { tui } = open();
     tui.start(['--layout', 'nope']);
