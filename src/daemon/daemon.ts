@@ -8,6 +8,7 @@ import { RequestError, type ParsedParams, type ScreenPush, type ScreenText, type
 import { DEFAULT_COLS, DEFAULT_ROWS, PtySession, type AttachOptions, type Attachment } from '../pty/pty-session.js';
 import type { TaskRecord } from '../core/task-record.js';
 import type { Outcome } from '../core/task-machine.js';
+import { watchOpenCodeAgent } from '../opencode/agent-state-watch.js';
 import { startOpenCodeBatch } from '../opencode/opencode-batch.js';
 import { startBatchProcess } from '../runner/batch-process.js';
 import { gitState } from '../runner/git-state.js';
@@ -247,7 +248,7 @@ export class Daemon implements TaskHost {
           rows: size?.rows ?? DEFAULT_ROWS,
           scrollback: this.tools.config.defaults.scrollback,
         },
-        events,
+        watchOpenCodeAgent(task, events, (draft) => this.emit(draft)),
       );
       this.sessions.set(task.taskId, session);
       return session;

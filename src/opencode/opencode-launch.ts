@@ -2,6 +2,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MCP_SERVER_NAME } from '../mcp/server-name.js';
+import { portOf } from './agent-state.js';
+import { pickAgentPort } from './agent-port.js';
 
 export const OPENCODE_PROGRAM = 'opencode';
 export const OPENCODE_INSTALL = 'npm install opencode-ai';
@@ -14,23 +16,28 @@ export function isOpenCode(program: string): boolean {
   return basename(program) === OPENCODE_PROGRAM;
 }
 
+export interface OpenCodeLaunch {
+  argv: string[];
+  addedEnv: Record<string, string>;
+  cwd: string;
+  mode: 'batch' | 'interactive';
+  daemonEnv: NodeJS.ProcessEnv;
+  workspace: string;
+}
+
 /**
- * Prepares a task whose program is OpenCode (called from task planning):
- * a bare `opencode` missing from PATH is taken from the workspace's or lacp's own
- * `node_modules/.bin`, $PWD is the task's cwd, and the lacp MCP server is registered in its
- * `OPENCODE_CONFIG_CONTENT`, merged into the user's own config.
+ * Prepares a task whose program is OpenCode (called from task planning; edits argv
+ * and addedEnv in place): a bare `opencode` missing from PATH is taken from the
+ * workspace's or lacp's own `node_modules/.bin`; $PWD is the task's cwd; the lacp
+ * MCP server is registered in its `OPENCODE_CONFIG_CONTENT`, merged into the user's
+ * own config; an interactive one gets a `--port` so lacp can follow its agent state.
  */
-export function prepareOpenCodeLaunch(
-  argv: string[],
-  addedEnv: Record<string, string>,
-  cwd: string,
-  daemonEnv: NodeJS.ProcessEnv,
-  workspace: string,
-): void {
+export function prepareOpenCodeLaunch(launch: OpenCodeLaunch): void {
+  const { argv, addedEnv, daemonEnv, workspace } = launch;
   const program = argv[0];
   if (program === undefined || !isOpenCode(program)) return;
   // OpenCode takes its project directory from $PWD, not getcwd(): the daemon's own would be used.
-  addedEnv.PWD = cwd;
+  addedEnv.PWD = launch.cwd;
   if (program === OPENCODE_PROGRAM) {
     const pathEnv = addedEnv.PATH ?? daemonEnv.PATH;
     if (!onPath(program, pathEnv)) {
@@ -42,6 +49,8 @@ export function prepareOpenCodeLaunch(
   }
   const merged = withLacpMcpServer(addedEnv.OPENCODE_CONFIG_CONTENT ?? daemonEnv.OPENCODE_CONFIG_CONTENT, workspace);
   if (merged !== null) addedEnv.OPENCODE_CONFIG_CONTENT = merged;
+  // Only the TUI needs it (`run` is judged by its JSON), and a user's own --port is kept.
+  if (launch.mode === 'interactive' && portOf(argv) === null && !argv.some((a) => a.startsWith('--port'))) argv.push('--port', String(pickAgentPort()));
 }
 
 /**

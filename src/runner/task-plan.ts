@@ -100,7 +100,7 @@ export function planTask(loaded: LoadedTools, req: TaskRequest, ctx: TaskContext
     if (typeof value !== 'string') return { ok: false, message: missingMessage(value) };
     cwd = isAbsolute(value) ? value : resolve(ctx.workspace, value);
   }
-  prepareOpenCodeLaunch(argv, addedEnv, cwd, ctx.daemonEnv, ctx.workspace);
+  prepareOpenCodeLaunch({ argv, addedEnv, cwd, mode: spec.mode, daemonEnv: ctx.daemonEnv, workspace: ctx.workspace });
   let stdin: string | null = null;
   if (spec.stdin !== undefined) {
     const value = fill(spec.stdin, 'stdin');

@@ -32,7 +32,10 @@ async function lsJson(args: string[], env?: Record<string, string>): Promise<{ i
   return { ids: runs.map((run) => [run.run_id, ...run.tasks.map((t) => t.task_id)]), stderr: String(r.stderr) };
 }
 
-describe('lacp ls, search and index', () => {
+// Each test starts several real `lacp` processes; on a loaded 2-core machine one takes seconds to start.
+const CLI_TEST_TIMEOUT_MS = 180_000;
+
+describe('lacp ls, search and index', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('rebuilds with counts and time, and filters ls from the index (bad values: one line, exit 2)', async () => {
     const rebuild = await ws.lacp(['index', 'rebuild']);
     expect(rebuild.exitCode).toBe(0);

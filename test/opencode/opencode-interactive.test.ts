@@ -24,8 +24,15 @@ async function screenText(taskId: string): Promise<string> {
   return String(stdout);
 }
 
+function agentStates(taskId: string): string[] {
+  return ws!
+    .taskEvents(taskId)
+    .filter((e): e is EventOf<'tool_event'> => e.event === 'tool_event' && e.tool_event_type === 'agent_state')
+    .map((e) => (e.data as { state: string }).state);
+}
+
 test(
-  "interactive OpenCode in a PTY: a typed prompt is sent and the model's reply appears on the screen",
+  "interactive OpenCode in a PTY: a typed prompt is sent, the model's reply appears on the screen, the agent state goes idle, busy, idle",
   async () => {
     server = await startModelServer([{ kind: 'text', text: 'Scripted reply: pineapple.' }]);
     ws = openCodeWorkspace(server);
@@ -33,6 +40,9 @@ test(
 
     // The home screen names the project directory: the TUI is up and drawing into our headless terminal.
     await waitFor('the OpenCode home screen', async () => (await screenText(taskId)).includes(basename(ws!.root)), SCREEN_WAIT_MS);
+    // lacp follows OpenCode's own event stream: connected, the agent is idle until given work.
+    await waitFor('the first agent state', () => agentStates(taskId).length > 0, SCREEN_WAIT_MS);
+    expect(agentStates(taskId)).toEqual(['idle']);
     // Typing shows in its prompt box before Enter: the input reached the program through the PTY.
     await ws.lacp(['send', taskId, 'name the fruit']);
     await waitFor('the typed prompt on screen', async () => (await screenText(taskId)).includes('name the fruit'), SCREEN_WAIT_MS);
@@ -47,6 +57,8 @@ test(
     );
     expect(screen).toContain('name the fruit');
     expect(server.requests.filter((r) => !r.title)).toHaveLength(1);
+    // Busy while it answered, idle once its turn was over.
+    await waitFor('agent state idle after busy', () => agentStates(taskId).join(' ') === 'idle busy idle', SCREEN_WAIT_MS);
 
     const cancel = await ws.lacp(['cancel', taskId]);
     expect(cancel.exitCode).toBe(0);

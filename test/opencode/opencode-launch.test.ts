@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { installHint, lacpMcpCommand, prepareOpenCodeLaunch, withLacpMcpServer } from '../../src/opencode/opencode-launch.js';
+import { portOf } from '../../src/opencode/agent-state.js';
 import { REPO } from '../helpers/workspace.js';
 
 let dirs: string[] = [];
@@ -45,7 +46,7 @@ describe('prepareOpenCodeLaunch', () => {
   test('only OpenCode is touched', () => {
     const argv = ['echo', 'hi'];
     const env: Record<string, string> = {};
-    prepareOpenCodeLaunch(argv, env, '/cwd', { PATH: '/usr/bin' }, '/ws');
+    prepareOpenCodeLaunch({ argv, addedEnv: env, cwd: '/cwd', mode: 'batch', daemonEnv: { PATH: '/usr/bin' }, workspace: '/ws' });
     expect(argv).toEqual(['echo', 'hi']);
     expect(env).toEqual({});
   });
@@ -58,7 +59,7 @@ describe('prepareOpenCodeLaunch', () => {
     chmodSync(bin, 0o755);
     const argv = ['opencode', 'run'];
     const env: Record<string, string> = {};
-    prepareOpenCodeLaunch(argv, env, '/some/cwd', { PATH: tempDir(), OPENCODE_CONFIG_CONTENT: '{"model":"a/b"}' }, ws);
+    prepareOpenCodeLaunch({ argv, addedEnv: env, cwd: '/some/cwd', mode: 'batch', daemonEnv: { PATH: tempDir(), OPENCODE_CONFIG_CONTENT: '{"model":"a/b"}' }, workspace: ws });
     expect(argv).toEqual([bin, 'run']);
     expect(env.PWD).toBe('/some/cwd');
     expect(JSON.parse(env.OPENCODE_CONFIG_CONTENT!)).toMatchObject({ model: 'a/b', mcp: { lacp: { type: 'local' } } });
@@ -69,8 +70,18 @@ describe('prepareOpenCodeLaunch', () => {
     writeFileSync(join(onPath, 'opencode'), '#!/bin/sh\n');
     chmodSync(join(onPath, 'opencode'), 0o755);
     const argv = ['opencode'];
-    prepareOpenCodeLaunch(argv, {}, '/cwd', { PATH: onPath }, tempDir());
+    prepareOpenCodeLaunch({ argv, addedEnv: {}, cwd: '/cwd', mode: 'batch', daemonEnv: { PATH: onPath }, workspace: tempDir() });
     expect(argv).toEqual(['opencode']);
+  });
+
+  test('interactive: a --port is added for the agent state stream, unless the user gave one', () => {
+    const argv = ['opencode', '--model', 'a/b'];
+    prepareOpenCodeLaunch({ argv, addedEnv: {}, cwd: '/cwd', mode: 'interactive', daemonEnv: {}, workspace: '/ws' });
+    expect(argv.slice(0, 4)).toEqual([argv[0], '--model', 'a/b', '--port']);
+    expect(portOf(argv)).toBeGreaterThanOrEqual(20_000);
+    const own = ['opencode', '--port=4096'];
+    prepareOpenCodeLaunch({ argv: own, addedEnv: {}, cwd: '/cwd', mode: 'interactive', daemonEnv: {}, workspace: '/ws' });
+    expect(own.slice(1)).toEqual(['--port=4096']);
   });
 
   test('a missing opencode says how to install it', () => {
