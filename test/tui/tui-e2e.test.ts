@@ -54,7 +54,8 @@ async function screenOf(root: string, taskId: string): Promise<ScreenText> {
   }
 }
 
-describe('lacp-tui under tmux', () => {
+// Each flow starts real processes (tmux, the UI, a daemon, shells) on a shared machine: room beyond the default.
+describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
   it('starts the daemon, shows the run tree and events, opens help, quits leaving the terminal restored', async () => {
     const { ws, tui } = open();
     tui.start();
