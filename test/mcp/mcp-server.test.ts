@@ -1,0 +1,87 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterEach, describe, expect, test } from 'vitest';
+import { waitFor } from '../helpers/runner-checks.js';
+import { LACP_BIN, TestWorkspace } from '../helpers/workspace.js';
+
+const TOOLS = `version: 1
+tools:
+  shout: { mode: batch, cmd: ["echo", "{prompt}"] }
+  nap: { mode: batch, cmd: ["sleep", "60"] }
+`;
+
+let ws: TestWorkspace | null = null;
+let client: Client | null = null;
+
+afterEach(async () => {
+  await client?.close();
+  await ws?.dispose();
+  client = null;
+  ws = null;
+});
+
+/** `lacp mcp` as an agent starts it: a child process speaking MCP on stdio, as task `parent_task` of a run. */
+async function connect(env: Record<string, string> = {}): Promise<Client> {
+  ws = new TestWorkspace(TOOLS);
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [LACP_BIN, 'mcp', '--workspace', ws.root],
+    env: { PATH: process.env.PATH!, ...env },
+    stderr: 'pipe',
+  });
+  client = new Client({ name: 'lacp-test', version: '1' });
+  await client.connect(transport);
+  return client;
+}
+
+async function call(c: Client, name: string, args: Record<string, unknown>): Promise<{ isError: boolean; json: any; text: string }> {
+  const result = (await c.callTool({ name, arguments: args })) as { isError?: boolean; content: { type: string; text: string }[] };
+  const text = result.content[0]!.text;
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { isError: result.isError === true, json, text };
+}
+
+describe('lacp mcp (a real MCP client over stdio, a real daemon)', () => {
+  test('it is named lacp and offers the five tools', async () => {
+    const c = await connect();
+    expect(c.getServerVersion()?.name).toBe('lacp');
+    const names = (await c.listTools()).tools.map((t) => t.name).sort();
+    expect(names).toEqual(['cancel_task', 'list_tasks', 'start_task', 'task_output', 'task_status']);
+  });
+
+  test('start_task, task_status with wait, task_output, list_tasks: a task started by the calling task', async () => {
+    const c = await connect({ LACP_TASK_ID: 't-parent' });
+    const started = await call(c, 'start_task', { tool: 'shout', prompt: 'hello from mcp', title: 'shouting' });
+    expect(started.isError, started.text).toBe(false);
+    const { run_id, task_id } = started.json as { run_id: string; task_id: string };
+    expect(run_id).toMatch(/^RUN-/);
+
+    const status = await call(c, 'task_status', { task_id, wait_sec: 60 });
+    expect(status.json).toMatchObject({ task_id, status: 'succeeded', exit_code: 0, started_by: 'task t-parent' });
+    const output = await call(c, 'task_output', { task_id });
+    expect(output.json).toMatchObject({ text: 'hello from mcp\n', truncated: false });
+    const listed = await call(c, 'list_tasks', {});
+    expect(listed.json.run_id).toBe(run_id);
+    expect(listed.json.tasks.map((t: { task_id: string }) => t.task_id)).toContain(task_id);
+  });
+
+  test('cancel_task ends a running task; bad ids and tools come back as tool errors, not crashes', async () => {
+    const c = await connect();
+    const { task_id } = (await call(c, 'start_task', { tool: 'nap' })).json as { task_id: string };
+    await waitFor('the task to run', async () => (await call(c, 'task_status', { task_id })).json?.status === 'running');
+    const cancelled = await call(c, 'cancel_task', { task_id, reason: 'enough' });
+    expect(cancelled.json).toMatchObject({ task_id, status: 'cancelled' });
+
+    const unknownTool = await call(c, 'start_task', { tool: 'no-such-tool' });
+    expect(unknownTool.isError).toBe(true);
+    expect(unknownTool.text).toContain("unknown tool 'no-such-tool'");
+    const unknownTask = await call(c, 'task_status', { task_id: 't-nope' });
+    expect(unknownTask.isError).toBe(true);
+    expect(unknownTask.text).toContain('no task t-nope');
+  });
+});
