@@ -1,6 +1,7 @@
 import type { TelemetryEvent } from '../core/events.js';
 import type { RunRow, TaskRow } from '../core/task-view.js';
 import { FINAL_STATUSES } from '../core/status.js';
+import type { TokenUsage } from './token-usage.js';
 
 /** Events the log keeps in memory: enough to scroll back a while, bounded however long the UI runs. */
 export const MAX_EVENT_LOG = 2000;
@@ -34,7 +35,7 @@ export type Effect =
 
 export type Msg =
   | { type: 'key'; name: string; ch: string | undefined; seq: string }
-  | { type: 'runs'; runs: RunRow[]; pids: Record<string, number> }
+  | { type: 'runs'; runs: RunRow[]; pids: Record<string, number>; usage?: TokenUsage }
   | { type: 'log'; events: TelemetryEvent[] }
   | { type: 'tools'; tools: ToolChoice[] }
   | { type: 'message'; text: string }
@@ -44,6 +45,7 @@ export type Msg =
 export interface AppState {
   runs: RunRow[];
   pids: Record<string, number>;
+  usage: TokenUsage;
   /** `run:ID` or `task:ID`. */
   selected: string | null;
   focus: 'control' | 'pane';
@@ -61,7 +63,7 @@ export interface AppState {
 
 export function initialState(maxTiles: number): AppState {
   return {
-    runs: [], pids: {}, selected: null, focus: 'control', zoom: false, page: 0, maxTiles, overlay: null,
+    runs: [], pids: {}, usage: { tokens: 0, cost: 0 }, selected: null, focus: 'control', zoom: false, page: 0, maxTiles, overlay: null,
     filter: '', eventsScope: 'all', events: [], scroll: {}, message: null,
   };
 }

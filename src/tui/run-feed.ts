@@ -2,6 +2,7 @@ import type { TelemetryEvent } from '../core/events.js';
 import { foldRun, type RunRow } from '../core/task-view.js';
 import type { DaemonClient } from '../client/daemon-client.js';
 import type { RunStore } from '../telemetry/run-store.js';
+import { usageOf, type TokenUsage } from './token-usage.js';
 import { readTelemetry } from '../telemetry/telemetry-reader.js';
 
 /** Runs the tree loads from disk at start: older ones stay on disk (lacp ls --all). */
@@ -18,6 +19,8 @@ export class RunFeed {
   private readonly events = new Map<string, TelemetryEvent[]>();
   private readonly lastSeq = new Map<string, number>();
   private readonly pids: Record<string, number> = {};
+  /** Tokens and cost tools reported, over the runs loaded. */
+  private readonly usage: TokenUsage = { tokens: 0, cost: 0 };
   private fresh: TelemetryEvent[] = [];
   private changed = true;
   private loaded = false;
@@ -60,6 +63,11 @@ export class RunFeed {
 
   private notePid(e: TelemetryEvent): void {
     if (e.event === 'task_started') this.pids[e.task_id] = e.pid;
+    const used = usageOf(e);
+    if (used) {
+      this.usage.tokens += used.tokens;
+      this.usage.cost += used.cost;
+    }
   }
 
   /** Whether runs changed since the last take (the tick also refolds for durations). */
@@ -73,9 +81,9 @@ export class RunFeed {
     return out;
   }
 
-  fold(now = Date.now()): { runs: RunRow[]; pids: Record<string, number> } {
+  fold(now = Date.now()): { runs: RunRow[]; pids: Record<string, number>; usage: TokenUsage } {
     this.changed = false;
     const ids = [...this.events.keys()].sort();
-    return { runs: ids.map((id) => foldRun(id, this.events.get(id)!, now)), pids: { ...this.pids } };
+    return { runs: ids.map((id) => foldRun(id, this.events.get(id)!, now)), pids: { ...this.pids }, usage: { ...this.usage } };
   }
 }

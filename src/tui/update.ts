@@ -18,7 +18,7 @@ const SCROLL_STEP = 5;
 export function update(state: AppState, msg: Msg): Step {
   switch (msg.type) {
     case 'runs':
-      return keep({ ...state, runs: msg.runs, pids: msg.pids, selected: state.selected ?? firstTaskKey(msg.runs) });
+      return keep({ ...state, runs: msg.runs, pids: msg.pids, usage: msg.usage ?? state.usage, selected: state.selected ?? firstTaskKey(msg.runs) });
     case 'log': {
       const events = state.events.concat(msg.events);
       return keep({ ...state, events: events.length > MAX_EVENT_LOG ? events.slice(-MAX_EVENT_LOG) : events });

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { FINAL_STATUSES } from '../../core/status.js';
 import type { AppState } from '../app-state.js';
 import { formatBytes, type TaskUsage } from '../proc-metrics.js';
+import { formatUsage } from '../token-usage.js';
 import type { Rect } from '../layout-math.js';
 import { bold, paint, styleColor } from './style.js';
 
@@ -51,6 +52,7 @@ export class MetricsView {
       `${paint('cyan', 'running')} ${bold(String(running))}  ${paint('blue', 'queued')} ${bold(String(queued))}`,
       `${paint('green', 'finished')} ${bold(String(finished))}  ${paint('red', 'failed')} ${bold(String(failed))}`,
       u ? `cpu ${u.cpuPercent.toFixed(0)}%  mem ${formatBytes(u.rssBytes)}` : 'cpu/mem: no /proc',
+      state.usage.tokens > 0 || state.usage.cost > 0 ? formatUsage(state.usage) : '',
     ].join('\n'));
     const width = Math.max(2, (this.spark.width as number) - 4);
     // sparkline draws a flat series as blank: a zero floor keeps idle visible as the lowest bar.

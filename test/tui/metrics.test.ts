@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TelemetryEvent } from '../../src/core/events.js';
+import { initialState } from '../../src/tui/app-state.js';
+import { ProcMetrics } from '../../src/tui/proc-metrics.js';
+import { formatUsage, usageOf } from '../../src/tui/token-usage.js';
+import { MetricsView } from '../../src/tui/view/metrics-view.js';
+import { ScreenHarness } from './blessed-harness.js';
+
+const base = { ts: '2026-01-01T00:00:00.000Z', seq: 1, run_id: 'RUN-1', status: 'running', summary: '', task_id: 't-1', tool: 'oc', mode: 'batch', phase: null, agent_role: null, log_paths: { stdout: 'a', stderr: 'b' } } as const;
+
+let harness: ScreenHarness | null = null;
+afterEach(() => harness?.dispose());
+
+describe('metrics', () => {
+  it('reads tokens and cost from step_finish tool events only', () => {
+    const step = { ...base, event: 'tool_event', tool_event_type: 'step_finish', data: { tokens: { input: 1000, output: 200, reasoning: 34 }, cost: 0.0125 } } as TelemetryEvent;
+    expect(usageOf(step)).toEqual({ tokens: 1234, cost: 0.0125 });
+    expect(usageOf({ ...step, data: { tokens: { total: 99 }, cost: 'x' } } as TelemetryEvent)).toEqual({ tokens: 99, cost: 0 });
+    expect(usageOf({ ...step, tool_event_type: 'text' } as TelemetryEvent)).toBeNull();
+    expect(formatUsage({ tokens: 1234, cost: 0.0125 })).toBe('tokens 1.2k  cost $0.0125');
+  });
+
+  it('shows the counts, usage and sparklines', async () => {
+    harness = new ScreenHarness(100, 8);
+    const view = new MetricsView(harness.screen);
+    view.place({ left: 0, top: 0, width: 100, height: 8 });
+    const t = (status: string) => ({ ...base, status, title: null, queued_at: base.ts, started_at: null, ended_at: null, duration_ms: null, exit_code: null, error_class: null, started_by: null });
+    const state = { ...initialState(9), usage: { tokens: 5000, cost: 0.5 }, runs: [{ run_id: 'RUN-1', title: null, started_at: null, tasks: ['running', 'queued', 'succeeded', 'failed', 'timed_out'].map(t) }] } as never;
+    view.show(state, { eventsPerSec: [0, 3, 9, 1], cpuPercent: [0, 50, 100], usage: { cpuPercent: 12, rssBytes: 3 * 1024 * 1024 } });
+    await harness.render();
+    const text = harness.lines().join('\n');
+    expect(text).toMatch(/running 1\s+queued 1/);
+    expect(text).toMatch(/finished 3\s+failed 2/);
+    expect(text).toMatch(/cpu 12%\s+mem 3\.0M/);
+    expect(text).toMatch(/tokens 5\.0k\s+cost \$0\.5000/);
+    expect(text).toMatch(/events\/s:[\s\S]*[▁▂▃▄▅▆▇█]{4}/);
+  });
+
+  it('measures CPU and memory of a running process from /proc', () => {
+    const proc = new ProcMetrics();
+    proc.sample([process.pid], Date.now() - 1000);
+    const end = Date.now() + 200;
+    while (Date.now() < end); // burn CPU in this process so there is something to measure
+    const usage = proc.sample([process.pid])!;
+    expect(usage.cpuPercent).toBeGreaterThan(0);
+    expect(usage.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+  });
+});
