@@ -22,6 +22,8 @@ export interface ScreenSource {
 interface Pane {
   task: TaskView;
   attachment: Attachment | null;
+  /** Pushes that came before the snapshot went out: sent right after it, in order. */
+  early: ScreenPush[] | null;
   filter: ViewerSafeStream;
   exited: boolean;
 }
@@ -71,7 +73,7 @@ export class ViewerSession {
       if (!oldestEnded) return;
       this.closePane(oldestEnded.task.task_id);
     }
-    const pane: Pane = { task, attachment: null, filter: new ViewerSafeStream(), exited: false };
+    const pane: Pane = { task, attachment: null, early: [], filter: new ViewerSafeStream(), exited: false };
     this.panes.set(task.task_id, pane);
     const opts: AttachOptions = { mode: 'view', cols: null, rows: null, scrollback: PANE_SCROLLBACK };
     // A task of an earlier daemon has no terminal here: attachScreen throws at once, which must not escape.
@@ -87,6 +89,9 @@ export class ViewerSession {
           const { cols, rows, snapshot, exited } = attachment.result;
           const title = task.title ?? task.tool;
           this.send({ t: 'pane', task_id: task.task_id, title, cols, rows, snapshot: viewerSafe(snapshot), exited });
+          const early = pane.early ?? [];
+          pane.early = null;
+          for (const m of early) this.push(pane, m);
         },
         // Not this daemon's task (read from an earlier run) or its terminal is gone: no pane.
         () => this.panes.delete(task.task_id),
@@ -107,9 +112,13 @@ export class ViewerSession {
   }
 
   private push(pane: Pane, m: ScreenPush): void {
+    if (pane.early) {
+      pane.early.push(m);
+      return;
+    }
     const taskId = pane.task.task_id;
     if (m.kind === 'data') {
-      pane.attachment?.ack(m.data.length);
+      pane.attachment!.ack(m.data.length);
       const data = pane.filter.write(m.data);
       this.unacked += data.length;
       if (data) this.send({ t: 'data', task_id: taskId, data });

@@ -44,6 +44,9 @@ export function rawRequest(port: number, path: string, headers: Record<string, s
 /** A WebSocket viewer recording what it gets; `refused` is the HTTP status when the upgrade was refused. */
 export class TestViewer {
   readonly messages: Array<Record<string, unknown>> = [];
+  /** Pane data per task: how many characters, and the last few (kept apart so a flood costs no joins). */
+  readonly dataChars = new Map<string, number>();
+  readonly dataTail = new Map<string, string>();
   refused: number | null = null;
   closeCode: number | null = null;
   readonly ws: WebSocket;
@@ -59,7 +62,12 @@ export class TestViewer {
     });
     this.ws.on('message', (data) => {
       const message = JSON.parse(data.toString()) as Record<string, unknown>;
-      this.messages.push(message);
+      if (message.t === 'data') {
+        const id = String(message.task_id);
+        const text = String(message.data);
+        this.dataChars.set(id, (this.dataChars.get(id) ?? 0) + text.length);
+        this.dataTail.set(id, ((this.dataTail.get(id) ?? '') + text).slice(-64));
+      } else this.messages.push(message);
       // A viewer that keeps up acknowledges what it got, as the page does once drawn.
       if (opts.ackAll && message.t === 'data') this.ws.send(JSON.stringify({ t: 'ack', chars: String(message.data).length }));
     });
