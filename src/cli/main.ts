@@ -1,64 +1,54 @@
 import { LACP_VERSION } from '../daemon/version.js';
 import { CliError } from './cli-error.js';
-import { CANCEL_HELP, cancelCommand } from './commands/cancel.js';
-import { ATTACH_HELP, attachCommand } from './commands/attach.js';
-import { APPROVE_HELP, REJECT_HELP, approveCommand, rejectCommand } from './commands/checkpoint.js';
-import { DAEMON_HELP, daemonCommand } from './commands/daemon.js';
-import { EVENTS_HELP, eventsCommand } from './commands/events.js';
-import { INDEX_HELP, indexCommand } from './commands/index.js';
-import { LOGS_HELP, logsCommand } from './commands/logs.js';
-import { LS_HELP, lsCommand } from './commands/ls.js';
-import { MCP_HELP, mcpCommand } from '../mcp/mcp-command.js';
-import { RUN_HELP, runCommand } from './commands/run.js';
-import { SEARCH_HELP, searchCommand } from './commands/search.js';
-import { SCREEN_HELP, screenCommand } from './commands/screen.js';
-import { SEND_HELP, sendCommand } from './commands/send.js';
-import { VALIDATE_HELP, validateCommand } from './commands/validate.js';
-import { MIRROR_HELP, mirrorCommand } from './commands/mirror.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
 
-/** Every `lacp` command: one table serves dispatch and help. */
-export const COMMANDS: Record<string, Command> = {
-  run: { run: runCommand, help: RUN_HELP },
-  ls: { run: lsCommand, help: LS_HELP },
-  logs: { run: logsCommand, help: LOGS_HELP },
-  events: { run: eventsCommand, help: EVENTS_HELP },
-  search: { run: searchCommand, help: SEARCH_HELP },
-  cancel: { run: cancelCommand, help: CANCEL_HELP },
-  attach: { run: attachCommand, help: ATTACH_HELP },
-  send: { run: sendCommand, help: SEND_HELP },
-  screen: { run: screenCommand, help: SCREEN_HELP },
-  approve: { run: approveCommand, help: APPROVE_HELP },
-  reject: { run: rejectCommand, help: REJECT_HELP },
-  validate: { run: validateCommand, help: VALIDATE_HELP },
-  mirror: { run: mirrorCommand, help: MIRROR_HELP },
-  daemon: { run: daemonCommand, help: DAEMON_HELP },
-  mcp: { run: mcpCommand, help: MCP_HELP },
-  index: { run: indexCommand, help: INDEX_HELP },
+/**
+ * Every `lacp` command: one table serves dispatch and help. Each command's module is
+ * loaded only when it runs, so `lacp send` does not pay for SQLite, xterm or the MCP SDK.
+ */
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: () => import('./commands/run.js').then((m) => ({ run: m.runCommand, help: m.RUN_HELP })),
+  ls: () => import('./commands/ls.js').then((m) => ({ run: m.lsCommand, help: m.LS_HELP })),
+  logs: () => import('./commands/logs.js').then((m) => ({ run: m.logsCommand, help: m.LOGS_HELP })),
+  events: () => import('./commands/events.js').then((m) => ({ run: m.eventsCommand, help: m.EVENTS_HELP })),
+  search: () => import('./commands/search.js').then((m) => ({ run: m.searchCommand, help: m.SEARCH_HELP })),
+  cancel: () => import('./commands/cancel.js').then((m) => ({ run: m.cancelCommand, help: m.CANCEL_HELP })),
+  attach: () => import('./commands/attach.js').then((m) => ({ run: m.attachCommand, help: m.ATTACH_HELP })),
+  send: () => import('./commands/send.js').then((m) => ({ run: m.sendCommand, help: m.SEND_HELP })),
+  screen: () => import('./commands/screen.js').then((m) => ({ run: m.screenCommand, help: m.SCREEN_HELP })),
+  approve: () => import('./commands/checkpoint.js').then((m) => ({ run: m.approveCommand, help: m.APPROVE_HELP })),
+  reject: () => import('./commands/checkpoint.js').then((m) => ({ run: m.rejectCommand, help: m.REJECT_HELP })),
+  validate: () => import('./commands/validate.js').then((m) => ({ run: m.validateCommand, help: m.VALIDATE_HELP })),
+  mirror: () => import('./commands/mirror.js').then((m) => ({ run: m.mirrorCommand, help: m.MIRROR_HELP })),
+  daemon: () => import('./commands/daemon.js').then((m) => ({ run: m.daemonCommand, help: m.DAEMON_HELP })),
+  mcp: () => import('../mcp/mcp-command.js').then((m) => ({ run: m.mcpCommand, help: m.MCP_HELP })),
+  index: () => import('./commands/index.js').then((m) => ({ run: m.indexCommand, help: m.INDEX_HELP })),
 };
 
-function usage(): string {
+async function usage(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
   return [
     `lacp ${LACP_VERSION}: the local agent control plane (scriptable CLI)`,
     'Every command takes --workspace DIR (else $LACP_WORKSPACE, else the current directory); listings take --json.',
     '',
-    ...Object.values(COMMANDS).map((c) => c.help),
+    ...commands.map((c) => c.help),
   ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${usage()}\n`);
+    process.stdout.write(`${await usage()}\n`);
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-V') {
     process.stdout.write(`${LACP_VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new CliError(`unknown command '${name}' (lacp --help lists them)`);
+  const load = COMMANDS[name];
+  if (!load) throw new CliError(`unknown command '${name}' (lacp --help lists them)`);
+  const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.help}\n`);
     return 0;
