@@ -31,6 +31,8 @@ export const PaneLayout = z
         events: RegionRect.optional(),
       })
       .strict(),
+    /** Key bindings over the defaults: command id -> keys (blessed names: `z`, `C-a`, `S-tab`, `f2`). */
+    keys: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
     /** Tiles on one page of the grid before paging. */
     max_tiles: z.number().int().min(1).max(MAX_TILES_PER_PAGE).default(MAX_TILES_PER_PAGE),
   })

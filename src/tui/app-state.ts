@@ -2,6 +2,7 @@ import type { TelemetryEvent } from '../core/events.js';
 import type { RunRow, TaskRow } from '../core/task-view.js';
 import { FINAL_STATUSES } from '../core/status.js';
 import type { TokenUsage } from './token-usage.js';
+import { buildKeyIndex, KEY_MAP, type CommandId, type CommandSpec } from './key-map.js';
 
 /** Events the log keeps in memory: enough to scroll back a while, bounded however long the UI runs. */
 export const MAX_EVENT_LOG = 2000;
@@ -46,6 +47,9 @@ export interface AppState {
   runs: RunRow[];
   pids: Record<string, number>;
   usage: TokenUsage;
+  /** The bindings in force: the help overlay and the palette are generated from this. */
+  keyMap: readonly CommandSpec[];
+  keyIndex: ReadonlyMap<string, CommandId>;
   /** `run:ID` or `task:ID`. */
   selected: string | null;
   focus: 'control' | 'pane';
@@ -61,8 +65,9 @@ export interface AppState {
   message: string | null;
 }
 
-export function initialState(maxTiles: number): AppState {
+export function initialState(maxTiles: number, keyMap: readonly CommandSpec[] = KEY_MAP): AppState {
   return {
+    keyMap, keyIndex: buildKeyIndex(keyMap),
     runs: [], pids: {}, usage: { tokens: 0, cost: 0 }, selected: null, focus: 'control', zoom: false, page: 0, maxTiles, overlay: null,
     filter: '', eventsScope: 'all', events: [], scroll: {}, message: null,
   };

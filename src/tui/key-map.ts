@@ -54,6 +54,22 @@ export function keysLabel(spec: CommandSpec): string {
   return spec.keys.map(keyLabel).filter(Boolean).join(' ');
 }
 
+/**
+ * The defaults with a user's bindings (a preset's `keys:`) over them: a command named
+ * there gets exactly those keys, and a key it takes is removed from any other command.
+ */
+export function withOverrides(map: readonly CommandSpec[], overrides: Partial<Record<CommandId, string[]>>): CommandSpec[] {
+  const taken = new Set(Object.values(overrides).flat());
+  return map.map((spec) => {
+    const own = overrides[spec.id];
+    return { ...spec, keys: own ?? spec.keys.filter((k) => !taken.has(k)) };
+  });
+}
+
+export function isCommandId(name: string): name is CommandId {
+  return (COMMAND_IDS as readonly string[]).includes(name);
+}
+
 export function buildKeyIndex(map: readonly CommandSpec[]): Map<string, CommandId> {
   const index = new Map<string, CommandId>();
   for (const spec of map) for (const key of spec.keys) index.set(key, spec.id);

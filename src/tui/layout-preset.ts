@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../config/config-error.js';
 import { locate, locateValue } from '../config/yaml-locate.js';
 import { PaneLayout } from '../core/pane-layout-schema.js';
+import { COMMAND_IDS, isCommandId } from './key-map.js';
 
 /** The presets shipped with the package: a workspace's own `panes/` wins over them. */
 const PACKAGE_PANES = fileURLToPath(new URL('../../panes', import.meta.url));
@@ -44,7 +45,12 @@ export function parseLayoutText(text: string, file: string): PaneLayout {
     throw new ConfigError(file, pos.line, pos.col, `YAML: ${yamlError.message.split('\n')[0]}`);
   }
   const parsed = PaneLayout.safeParse(doc.toJS() ?? {});
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const unknown = Object.keys(parsed.data.keys).find((k) => !isCommandId(k));
+    if (unknown === undefined) return parsed.data;
+    const pos = locate(doc, lines, ['keys', unknown]);
+    throw new ConfigError(file, pos.line, pos.col, `keys.${unknown}: no such command (one of ${COMMAND_IDS.join(', ')})`);
+  }
   const issue = parsed.error.issues[0]!;
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : [...issue.path];
   const pos = issue.code === 'unrecognized_keys' ? locate(doc, lines, path) : locateValue(doc, lines, path);

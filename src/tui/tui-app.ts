@@ -5,6 +5,7 @@ import type { WorkspacePaths } from '../workspace/workspace-paths.js';
 import { RunStore } from '../telemetry/run-store.js';
 import { initialState, type AppState, type Effect, type Msg } from './app-state.js';
 import { renderCells } from './cell-renderer.js';
+import { KEY_MAP, withOverrides } from './key-map.js';
 import type { LoadedLayout } from './layout-preset.js';
 import { PaneSessions } from './pane-sessions.js';
 import { ProcMetrics, type TaskUsage } from './proc-metrics.js';
@@ -57,7 +58,7 @@ export class TuiApp {
   private stopping = false;
 
   constructor(private readonly deps: TuiDeps) {
-    this.state = initialState(deps.layout.layout.max_tiles);
+    this.state = initialState(deps.layout.layout.max_tiles, withOverrides(KEY_MAP, deps.layout.layout.keys));
     this.view = new AppView(deps.screen, deps.layout.layout, {
       onPaneClick: (task_id) => this.dispatch({ type: 'select-pane', task_id }),
       onWheel: (task_id, lines) => this.dispatch({ type: 'wheel', task_id, lines }),

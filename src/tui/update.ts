@@ -1,4 +1,4 @@
-import { buildKeyIndex, KEY_MAP, paletteMatches, type CommandId } from './key-map.js';
+import { paletteMatches, type CommandId } from './key-map.js';
 import { editText, parseVars } from './text-edit.js';
 import {
   isLive, MAX_EVENT_LOG, paneTasks, selectedTask, treeRows,
@@ -10,7 +10,6 @@ export interface Step {
   effects: Effect[];
 }
 
-const KEY_INDEX = buildKeyIndex(KEY_MAP);
 /** Lines one wheel notch or PgUp moves a pane's history. */
 const SCROLL_STEP = 5;
 
@@ -55,7 +54,7 @@ function onKey(state: AppState, name: string, ch: string | undefined, seq: strin
     if (name === 'C-a' || !task || task.status !== 'running') return keep({ ...state, focus: 'control' });
     return keep(state, [{ type: 'input', task_id: task.task_id, data: seq }]);
   }
-  const id = KEY_INDEX.get(name);
+  const id = state.keyIndex.get(name);
   return id ? runCommand(state, id) : keep(state);
 }
 
@@ -147,7 +146,7 @@ function onOverlayKey(state: AppState, overlay: Overlay, name: string, ch: strin
       return keep({ ...state, filter: r.value, overlay: { kind: 'filter', draft: r.value } });
     }
     case 'palette': {
-      const matches = paletteMatches(KEY_MAP, overlay.query);
+      const matches = paletteMatches(state.keyMap, overlay.query);
       if (name === 'down' || name === 'up') {
         const index = Math.min(Math.max(0, overlay.index + (name === 'down' ? 1 : -1)), Math.max(0, matches.length - 1));
         return keep({ ...state, overlay: { ...overlay, index } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_IDS, helpLines, KEY_MAP, keysLabel, paletteMatches } from '../../src/tui/key-map.js';
+import { COMMAND_IDS, helpLines, KEY_MAP, keysLabel, paletteMatches, withOverrides } from '../../src/tui/key-map.js';
 import { initialState, type AppState, type Msg } from '../../src/tui/app-state.js';
 import { update } from '../../src/tui/update.js';
 import type { RunRow, TaskRow } from '../../src/core/task-view.js';
@@ -41,6 +41,16 @@ describe('key map', () => {
     for (const [i, spec] of KEY_MAP.entries()) expect(lines[i]).toContain(spec.title);
     expect(lines.find((l) => l.includes('zoom'))).toMatch(/^z\s/);
     expect(keysLabel(KEY_MAP.find((s) => s.id === 'leave')!)).toBe('Ctrl-a');
+  });
+
+  it('a user remap moves a key: the old binding goes, and the help overlay follows', () => {
+    const map = withOverrides(KEY_MAP, { zoom: ['f'], help: ['z'] });
+    const s = initialState(9, map);
+    expect(s.keyIndex.get('f')).toBe('zoom');
+    expect(s.keyIndex.get('z')).toBe('help');
+    expect(map.find((c) => c.id === 'help')!.keys).toEqual(['z']);
+    expect(helpLines(map).find((l) => l.includes('zoom the selected'))).toMatch(/^f\s/);
+    expect(press(s, 'z').state.overlay).toEqual({ kind: 'help' });
   });
 
   it('palette finds commands by name and runs the chosen one', () => {

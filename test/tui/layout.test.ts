@@ -59,6 +59,8 @@ describe('layout presets', () => {
     expect(() => loadLayout('mine', dir)).toThrow(/mine\.yaml:4:3 regions\.sidebar: unknown key 'sidebar'/);
     expect(() => parseLayoutText('version: 1\nregions:\n  terminals: { left: 50, top: 0, width: 60, height: 100 }\n', 'x.yaml')).toThrow(/x\.yaml:3:14 regions\.terminals: region reaches past the screen/);
     expect(() => parseLayoutText('version: 1\nregions: {}\n', 'y.yaml')).toThrow(/y\.yaml:2:\d+ regions\.terminals: required \(expected object\)/);
+    expect(() => parseLayoutText('version: 1\nregions:\n  terminals: { left: 0, top: 0, width: 100, height: 100 }\nkeys:\n  zoom: [f]\n  zooom: [g]\n', 'k.yaml')).toThrow(/k\.yaml:6:3 keys\.zooom: no such command/);
+    expect(parseLayoutText('version: 1\nregions:\n  terminals: { left: 0, top: 0, width: 100, height: 100 }\nkeys:\n  zoom: [f]\n', 'k.yaml').keys).toEqual({ zoom: ['f'] });
     expect(() => loadLayout('nope', dir)).toThrow(/no layout 'nope' \(known: .*default.*focus/);
   });
 });

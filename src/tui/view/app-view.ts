@@ -108,7 +108,7 @@ export class AppView {
 
   private placeOverlay(state: AppState, cols: number, rows: number, logLines: () => string[]): void {
     if (!state.overlay) return void this.overlay.hide();
-    const content = overlayContent(state.overlay, logLines);
+    const content = overlayContent(state.overlay, state.keyMap, logLines);
     const width = Math.min(cols - 2, Math.max(40, ...content.lines.map((l) => blessed.stripTags(l).length + 4), content.title.length + 6));
     const height = Math.min(rows - 2, content.lines.length + 2);
     Object.assign(this.overlay, { left: Math.floor((cols - width) / 2), top: Math.floor((rows - height) / 2), width, height });

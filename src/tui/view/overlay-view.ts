@@ -1,4 +1,4 @@
-import { helpLines, KEY_MAP, keysLabel, paletteMatches } from '../key-map.js';
+import { helpLines, keysLabel, paletteMatches, type CommandSpec } from '../key-map.js';
 import type { Overlay } from '../app-state.js';
 import { bold, inverse, text } from './style.js';
 
@@ -8,12 +8,12 @@ export interface OverlayContent {
 }
 
 /** What an overlay shows; the batch log view's lines come from the caller (they are read from disk). */
-export function overlayContent(overlay: Overlay, logLines: () => string[]): OverlayContent {
+export function overlayContent(overlay: Overlay, keyMap: readonly CommandSpec[], logLines: () => string[]): OverlayContent {
   switch (overlay.kind) {
     case 'help':
-      return { title: 'keys (any key closes)', lines: helpLines(KEY_MAP).map((l) => text(l)) };
+      return { title: 'keys (any key closes)', lines: helpLines(keyMap).map((l) => text(l)) };
     case 'palette': {
-      const matches = paletteMatches(KEY_MAP, overlay.query);
+      const matches = paletteMatches(keyMap, overlay.query);
       return {
         title: 'command palette (type to filter, ↑↓, Enter runs, Esc closes)',
         lines: [`: ${text(overlay.query)}█`, '', ...matches.map((m, i) => {
