@@ -3,7 +3,8 @@ import type { DaemonClient } from '../client/daemon-client.js';
 import { ConfigError } from '../config/config-error.js';
 import type { WorkspacePaths } from '../workspace/workspace-paths.js';
 import { RunStore } from '../telemetry/run-store.js';
-import { initialState, type AppState, type Effect, type Msg } from './app-state.js';
+import { initialState, paneTasks, type AppState, type Effect, type Msg } from './app-state.js';
+import { innerSize, tileRects } from './layout-math.js';
 import { renderCells } from './cell-renderer.js';
 import { KEY_MAP, withOverrides } from './key-map.js';
 import type { LoadedLayout } from './layout-preset.js';
@@ -137,8 +138,10 @@ export class TuiApp {
 
   /** A new interactive task starts at the size its tile will have, so it does not redraw at once. */
   private newPaneSize(): { cols: number; rows: number } | object {
-    const first = this.placement.values().next().value;
-    return first ? { cols: first.cols, rows: first.rows } : {};
+    const area = this.view.gridArea;
+    if (!area) return {};
+    const onPage = Math.min(paneTasks(this.state).length % this.state.maxTiles, this.state.maxTiles - 1) + 1;
+    return innerSize(tileRects(area, onPage).at(-1)!);
   }
 
   private onTick(): void {

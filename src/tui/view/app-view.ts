@@ -26,6 +26,8 @@ export class AppView {
   private readonly overlay: blessed.Widgets.BoxElement;
   private readonly metrics: MetricsView;
   private readonly tiles: TerminalTile[] = [];
+  /** Where the grid was last laid out (not zoomed): new panes are sized from it. */
+  gridArea: Rect | null = null;
 
   constructor(
     readonly screen: blessed.Widgets.Screen,
@@ -62,6 +64,7 @@ export class AppView {
     if (rects.metrics && !zoomed) this.metrics.show(state, sample);
 
     const area = zoomed ? full : rects.terminals!;
+    if (!zoomed) this.gridArea = area;
     const shown = zoomed ? [zoomed] : panes.slice(pageSlice(panes.length, state.maxTiles, state.page).first).slice(0, state.maxTiles);
     this.placeBox(this.empty, shown.length === 0 ? area : undefined);
     const placement: PanePlacement = new Map();
