@@ -5,6 +5,7 @@ import { finished } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import pty from 'node-pty';
 import type { AttachResult, ScreenPush, ScreenText } from '../core/protocol.js';
+import { installHint } from '../opencode/opencode-launch.js';
 import { resolveProgram } from '../runner/resolve-program.js';
 import type { TaskPlan } from '../runner/task-plan.js';
 import type { ProcessEvents, TaskProcess } from '../runner/task-process.js';
@@ -135,7 +136,7 @@ export class PtySession implements TaskProcess {
       return `cwd ${this.plan.cwd} does not exist`;
     }
     const program = this.plan.argv[0] ?? '';
-    if (!resolveProgram(program, this.plan.cwd, env.PATH)) return `${program || '(empty)'}: command not found (not on PATH, or not executable)`;
+    if (!resolveProgram(program, this.plan.cwd, env.PATH)) return `${program || '(empty)'}: command not found ${installHint(program) || '(not on PATH, or not executable)'}`;
     return null;
   }
 
