@@ -97,25 +97,32 @@ describe('lacp listings', () => {
 });
 
 describe('lacp errors: one line on stderr, exit 2', () => {
+  // Each case is its own lacp process; they are independent, so they run at once.
+  const check = (args: string[], pattern: RegExp) => ws.lacp(args).then((r) => expectOneLineError(r, 2, pattern));
+
   it('unknown tool, missing prompt, unknown --set variable', async () => {
-    expectOneLineError(await ws.lacp(['run', 'nope']), 2, /unknown tool 'nope' \(.*has: chatty, sh, shell, slow, ticking\)/);
-    expectOneLineError(await ws.lacp(['run', 'sh']), 2, /tool 'sh' needs a prompt: pass --prompt TEXT/);
-    expectOneLineError(await ws.lacp(['run', 'chatty', '--set', 'levle=2']), 2, /--set levle: no such variable \(declared under vars: level\)/);
-    expectOneLineError(await ws.lacp(['run', 'chatty', '--set', 'level']), 2, /--set level: expected KEY=VALUE/);
-    expectOneLineError(await ws.lacp(['run', 'chatty', '--timeout', 'soon']), 2, /--timeout soon: expected a positive number/);
-  });
+    await Promise.all([
+      check(['run', 'nope'], /unknown tool 'nope' \(.*has: chatty, sh, shell, slow, ticking\)/),
+      check(['run', 'sh'], /tool 'sh' needs a prompt: pass --prompt TEXT/),
+      check(['run', 'chatty', '--set', 'levle=2'], /--set levle: no such variable \(declared under vars: level\)/),
+      check(['run', 'chatty', '--set', 'level'], /--set level: expected KEY=VALUE/),
+      check(['run', 'chatty', '--timeout', 'soon'], /--timeout soon: expected a positive number/),
+    ]);
+  }, 120_000);
 
   it('unknown command, bad flag, missing argument, unknown task or run', async () => {
-    expectOneLineError(await ws.lacp(['frobnicate']), 2, /unknown command 'frobnicate'/);
-    expectOneLineError(await ws.lacp(['run', 'chatty', '--bogus']), 2, /lacp run: .*--bogus/);
-    expectOneLineError(await ws.lacp(['ls', '--bogus']), 2, /--bogus/);
-    expectOneLineError(await ws.lacp(['logs']), 2, /expected one TASK_ID/);
-    expectOneLineError(await ws.lacp(['logs', 't-nosuchtask']), 2, /no task t-nosuchtask/);
-    expectOneLineError(await ws.lacp(['ls', '--run', 'RUN-20000101-001']), 2, /no run RUN-20000101-001/);
-    expectOneLineError(await ws.lacp(['cancel']), 2, /name a TASK_ID or --run/);
-    expectOneLineError(await ws.lacp(['cancel', 't-nosuchtask']), 2, /no task t-nosuchtask/);
-    expectOneLineError(await ws.lacp(['daemon', 'restart']), 2, /expected start, stop or status/);
-  });
+    await Promise.all([
+      check(['frobnicate'], /unknown command 'frobnicate'/),
+      check(['run', 'chatty', '--bogus'], /lacp run: .*--bogus/),
+      check(['ls', '--bogus'], /--bogus/),
+      check(['logs'], /expected one TASK_ID/),
+      check(['logs', 't-nosuchtask'], /no task t-nosuchtask/),
+      check(['ls', '--run', 'RUN-20000101-001'], /no run RUN-20000101-001/),
+      check(['cancel'], /name a TASK_ID or --run/),
+      check(['cancel', 't-nosuchtask'], /no task t-nosuchtask/),
+      check(['daemon', 'restart'], /expected start, stop or status/),
+    ]);
+  }, 120_000);
 
   it('no command prints the usage and exits 2; --help exits 0', async () => {
     const none = await ws.lacp([]);
