@@ -27,12 +27,13 @@ afterAll(async () => {
 /** A failure of lacp itself: exactly one line on stderr, no stack trace, nothing on stdout. */
 function expectOneLineError(r: { exitCode?: number; stdout: unknown; stderr: unknown }, code: number, pattern: RegExp) {
   const stderr = String(r.stderr);
-  expect(r.exitCode, stderr).toBe(code);
-  expect(stderr.split('\n')).toHaveLength(1);
-  expect(stderr).toMatch(/^lacp: /);
-  expect(stderr).toMatch(pattern);
-  expect(stderr).not.toMatch(/\n\s+at |Error:/);
-  expect(String(r.stdout)).toBe('');
+  const seen = `exit ${r.exitCode}, stderr ${JSON.stringify(stderr)}, stdout ${JSON.stringify(String(r.stdout))}`;
+  expect(r.exitCode, seen).toBe(code);
+  expect(stderr.split('\n'), seen).toHaveLength(1);
+  expect(stderr, seen).toMatch(/^lacp: /);
+  expect(stderr, seen).toMatch(pattern);
+  expect(stderr, seen).not.toMatch(/\n\s+at |Error:/);
+  expect(String(r.stdout), seen).toBe('');
 }
 
 describe('lacp listings', () => {
