@@ -53,7 +53,7 @@ export class TuiApp {
   private eventsThisSecond = 0;
   private readonly eventsPerSec: number[] = [];
   private readonly cpu: number[] = [];
-  private usage: TaskUsage | null = null;
+  private usage: TaskUsage | null = { cpuPercent: 0, rssBytes: 0 };
   private finish!: (code: number) => void;
   readonly done = new Promise<number>((resolve) => (this.finish = resolve));
   private stopping = false;

@@ -104,6 +104,24 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
     expect(again).toMatch(new RegExp(`▶ ${taskId} shell`));
   });
 
+  it('tiles two panes side by side; Tab and Shift-Tab move the selection between them', async () => {
+    const { ws, tui } = open();
+    const first = (await ws.run(['shell'])).taskId;
+    const second = (await ws.run(['shell'])).taskId;
+    tui.start();
+    // Both tiles on the same rows, the first left of the second.
+    const screen = await tui.waitFor((s) => s.split('\n').some((l) => l.indexOf(`┌─ ${first} shell`) >= 0 && l.indexOf(`┌─ ${second} shell`) > l.indexOf(`┌─ ${first} shell`)), 'two tiles side by side');
+    expect(screen).toMatch(tileOf(second));
+    tui.keys('Tab');
+    await tui.waitFor(new RegExp(`CONTROL\\s+▶ ${first} running`), 'the first pane selected');
+    tui.keys('Tab');
+    await tui.waitFor(new RegExp(`CONTROL\\s+▶ ${second} running`), 'the second pane selected');
+    tui.keys('BTab');
+    await tui.waitFor(new RegExp(`CONTROL\\s+▶ ${first} running`), 'Shift-Tab back to the first');
+    tui.keys('q');
+    await tui.waitExit();
+  });
+
   it('follows a host resize: regions re-laid out and the pane PTY resized', async () => {
     const { tui } = open();
     tui.start();
