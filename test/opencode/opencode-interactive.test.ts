@@ -32,10 +32,13 @@ function agentStates(taskId: string): string[] {
 }
 
 test(
-  "interactive OpenCode in a PTY: a typed prompt is sent, the model's reply appears on the screen, the agent state goes idle, busy, idle",
+  "interactive OpenCode in a PTY: a typed prompt is sent, the model's reply appears on the screen, the agent state goes idle, busy, idle, then waiting on a permission",
   async () => {
-    server = await startModelServer([{ kind: 'text', text: 'Scripted reply: pineapple.' }]);
-    ws = openCodeWorkspace(server);
+    server = await startModelServer([
+      { kind: 'text', text: 'Scripted reply: pineapple.' },
+      { kind: 'tool_calls', calls: [{ name: 'bash', arguments: { command: 'echo needs-a-yes', description: 'Ask first' } }] },
+    ]);
+    ws = openCodeWorkspace(server, { permission: { bash: 'ask' } });
     const { taskId } = await ws.run([INTERACTIVE_TOOL]);
 
     // The home screen names the project directory: the TUI is up and drawing into our headless terminal.
@@ -59,6 +62,13 @@ test(
     expect(server.requests.filter((r) => !r.title)).toHaveLength(1);
     // Busy while it answered, idle once its turn was over.
     await waitFor('agent state idle after busy', () => agentStates(taskId).join(' ') === 'idle busy idle', SCREEN_WAIT_MS);
+
+    // A tool call that needs a permission: the agent waits for the human.
+    await ws.lacp(['send', taskId, 'run the command']);
+    await waitFor('the second prompt on screen', async () => (await screenText(taskId)).includes('run the command'), SCREEN_WAIT_MS);
+    await ws.lacp(['send', taskId, '\\r']);
+    await waitFor('agent state waiting', () => agentStates(taskId).at(-1) === 'waiting', SCREEN_WAIT_MS);
+    expect(agentStates(taskId)).toEqual(['idle', 'busy', 'idle', 'busy', 'waiting']);
 
     const cancel = await ws.lacp(['cancel', taskId]);
     expect(cancel.exitCode).toBe(0);
