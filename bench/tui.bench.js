@@ -153,7 +153,7 @@ try {
     const token = `q${i}z`;
     const t0 = performance.now();
     ui.keys(token, 'Enter'); // one line each: a token never wraps across a tile's edge
-    await ui.waitFor(new RegExp(token), 10_000, 1);
+    await ui.waitFor(new RegExp(token), 10_000, POLL_MS);
     samples.push(performance.now() - t0);
   }
   samples.sort((a, b) => a - b);

@@ -11,6 +11,8 @@ export interface PaneSession {
   /** The screen changed since it was last drawn. */
   dirty: boolean;
   exited: boolean;
+  /** Frame time it was last drawn at (background panes are drawn less often). */
+  drawnAt: number;
   /** Size last asked of the daemon, so a frame does not ask again. */
   requested: { cols: number; rows: number } | null;
 }
@@ -51,7 +53,7 @@ export class PaneSessions {
   }
 
   private start(taskId: string, size: { cols: number; rows: number }): void {
-    const session: PaneSession = { taskId, follower: null, dirty: true, exited: false, requested: size };
+    const session: PaneSession = { taskId, follower: null, dirty: true, exited: false, drawnAt: 0, requested: size };
     this.sessions.set(taskId, session);
     const changed = () => {
       session.dirty = true;

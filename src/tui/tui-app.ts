@@ -19,6 +19,12 @@ import { NO_COLOR } from './view/style.js';
 
 /** At most 60 frames a second: faster is invisible and costs CPU a flooding pane should not take. */
 const FRAME_MS = 1000 / 60;
+/**
+ * Panes other than the selected one redraw at most this often: a flooding background
+ * pane then costs a quarter of the drawing (here and in the user's terminal), and the
+ * pane being typed into keeps the full frame rate.
+ */
+const BACKGROUND_FRAME_MS = 1000 / 15;
 /** Durations, metrics and the batch log view refresh this often. */
 const TICK_MS = 1000;
 /** Seconds of history in the sparklines. */
@@ -188,12 +194,18 @@ export class TuiApp {
     }
     let from = Infinity;
     let to = -1;
+    let deferred = false;
     for (const [taskId, p] of this.placement) {
       const session = this.sessions.get(taskId);
       const term = session?.follower?.terminal;
       if (!session || !term || !(session.dirty || relayout)) continue;
-      session.dirty = false;
       const focused = this.state.selected === `task:${taskId}`;
+      if (!relayout && !focused && this.lastFrame - session.drawnAt < BACKGROUND_FRAME_MS) {
+        deferred = true;
+        continue;
+      }
+      session.dirty = false;
+      session.drawnAt = this.lastFrame;
       p.tile.cells = renderCells(term, p.cols, p.rows, { color: !NO_COLOR, cursor: focused, scrollback: this.state.scroll[taskId] ?? 0 });
       const rows = relayout || this.state.overlay ? null : p.tile.paintInPlace(this.deps.screen);
       if (rows) [from, to] = [Math.min(from, rows.from), Math.max(to, rows.to)];
@@ -201,6 +213,7 @@ export class TuiApp {
     // Only panes changed (and nothing lies over them): draw their rows, skip re-rendering every widget.
     if (relayout || this.state.overlay) this.deps.screen.render();
     else if (to >= from) (this.deps.screen as unknown as { draw(a: number, b: number): void }).draw(from, to);
+    if (deferred) this.requestFrame();
   }
 
   private batchLogLines(): string[] {
