@@ -1,6 +1,7 @@
 import type { TelemetryEvent } from '../core/events.js';
 import type { RunRow, TaskRow } from '../core/task-view.js';
 import { FINAL_STATUSES } from '../core/status.js';
+import type { Attention } from './attention.js';
 import type { TokenUsage } from './token-usage.js';
 import { buildKeyIndex, KEY_MAP, type CommandId, type CommandSpec } from './key-map.js';
 
@@ -32,7 +33,9 @@ export type Effect =
   | { type: 'reject'; task_id: string }
   | { type: 'input'; task_id: string; data: string }
   | { type: 'load-tools' }
-  | { type: 'quit'; stopDaemon: boolean };
+  | { type: 'quit'; stopDaemon: boolean }
+  /** The terminal bell: an agent wants the human. */
+  | { type: 'bell' };
 
 export type Msg =
   | { type: 'key'; name: string; ch: string | undefined; seq: string }
@@ -63,6 +66,10 @@ export interface AppState {
   /** Lines each pane is scrolled up into its history. */
   scroll: Record<string, number>;
   message: string | null;
+  /** Tasks whose agent waits for the human or finished its turn, until the human looks. */
+  attention: Record<string, Attention>;
+  /** Events older than this are history: they mark tasks but ring no bell. */
+  startedAt: string;
 }
 
 export function initialState(maxTiles: number, keyMap: readonly CommandSpec[] = KEY_MAP): AppState {
@@ -70,6 +77,7 @@ export function initialState(maxTiles: number, keyMap: readonly CommandSpec[] = 
     keyMap, keyIndex: buildKeyIndex(keyMap),
     runs: [], pids: {}, usage: { tokens: 0, cost: 0 }, selected: null, focus: 'control', zoom: false, page: 0, maxTiles, overlay: null,
     filter: '', eventsScope: 'all', events: [], scroll: {}, message: null,
+    attention: {}, startedAt: new Date().toISOString(),
   };
 }
 

@@ -135,6 +135,9 @@ export class TuiApp {
           return this.dispatch({ type: 'message', text: `${effect.task_id} ${effect.type === 'approve' ? 'approved' : 'rejected'}` });
         case 'quit':
           return this.quit(effect.stopDaemon, 0);
+        case 'bell':
+          this.deps.screen.program.bell();
+          return;
       }
     } catch (err) {
       log.write(`${effect.type}: ${(err as Error).stack ?? err}`);

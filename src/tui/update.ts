@@ -1,4 +1,5 @@
 import { paletteMatches, type CommandId } from './key-map.js';
+import { applyAgentStates } from './attention.js';
 import { editText, parseVars } from './text-edit.js';
 import {
   isLive, MAX_EVENT_LOG, paneTasks, selectedTask, treeRows,
@@ -20,7 +21,9 @@ export function update(state: AppState, msg: Msg): Step {
       return keep({ ...state, runs: msg.runs, pids: msg.pids, usage: msg.usage ?? state.usage, selected: state.selected ?? firstTaskKey(msg.runs) });
     case 'log': {
       const events = state.events.concat(msg.events);
-      return keep({ ...state, events: events.length > MAX_EVENT_LOG ? events.slice(-MAX_EVENT_LOG) : events });
+      const { marks, ring } = applyAgentStates(state.attention, msg.events, state.startedAt);
+      const next = { ...state, attention: marks, events: events.length > MAX_EVENT_LOG ? events.slice(-MAX_EVENT_LOG) : events };
+      return keep(next, ring ? [{ type: 'bell' }] : []);
     }
     case 'tools':
       return keep({ ...state, overlay: { kind: 'new-task', step: 'tool', tools: msg.tools, index: 0, prompt: '', vars: '' } });
@@ -75,7 +78,10 @@ export function runCommand(state: AppState, id: CommandId): Step {
       return keep(cyclePane(state, id === 'next-pane' ? 1 : -1));
     case 'enter':
       if (!task) return keep({ ...state, message: 'select a task first (j/k)' });
-      if (task.mode === 'interactive' && task.status === 'running') return keep({ ...state, focus: 'pane', scroll: { ...state.scroll, [task.task_id]: 0 } });
+      if (task.mode === 'interactive' && task.status === 'running') {
+        const { [task.task_id]: _seen, ...attention } = state.attention; // the human looked
+        return keep({ ...state, attention, focus: 'pane', scroll: { ...state.scroll, [task.task_id]: 0 } });
+      }
       if (task.mode === 'interactive') return keep({ ...state, message: `${task.task_id} is ${task.status}: no live pane` });
       return keep({ ...state, overlay: { kind: 'log', run_id: task.run_id, task_id: task.task_id } });
     case 'leave':

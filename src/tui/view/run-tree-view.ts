@@ -19,7 +19,9 @@ export function runTreeLines(state: AppState, width: number, height: number): st
       const role = [t.phase, t.agent_role].filter(Boolean).join('/');
       const exit = t.exit_code === null ? '' : ` exit ${t.exit_code}`;
       const plain = ` ${t.task_id} ${t.tool}${role ? ` ${role}` : ''} ${formatDuration(t.duration_ms)}${exit}`;
-      line = ` ${paint(st.color, st.symbol)}${text(plain, Math.max(10, width - 3))}`;
+      const mark = state.attention[t.task_id];
+      const flag = mark ? paint('yellow', mark === 'waiting' ? '?' : '!') : '';
+      line = ` ${paint(st.color, st.symbol)}${flag}${text(plain, Math.max(10, width - 3 - (mark ? 1 : 0)))}`;
     }
     return row.key === state.selected ? inverse(line) : line;
   });
