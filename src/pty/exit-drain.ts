@@ -5,6 +5,31 @@ import type { IPty } from 'node-pty';
 const QUIET_MS = 30;
 /** After we let go of the slave, how long a leftover holder (a background job) may keep the PTY open. */
 const RELEASE_LIMIT_MS = 500;
+/**
+ * How often held PTYs' children are checked for having exited. node-pty itself
+ * only notices 200 ms after the exit (its socket-destroy timer, with the slave held
+ * open): checking sooner ends an interactive task that much faster.
+ */
+const EXIT_POLL_MS = 20;
+
+const watched = new Set<ExitDrain>();
+let poller: NodeJS.Timeout | null = null;
+
+function watch(drain: ExitDrain): void {
+  watched.add(drain);
+  poller ??= setInterval(() => {
+    for (const d of watched) d.checkExited();
+  }, EXIT_POLL_MS);
+  poller.unref();
+}
+
+function unwatch(drain: ExitDrain): void {
+  watched.delete(drain);
+  if (watched.size === 0 && poller) {
+    clearInterval(poller);
+    poller = null;
+  }
+}
 
 /** node-pty's private fields this relies on (stable across 1.x; checked at run time). */
 interface NodePtyInternals {
@@ -28,12 +53,16 @@ export class ExitDrain {
   private slaveFd: number | null = null;
   private lastDataAt = Date.now();
   private releaseTimer: NodeJS.Timeout | null = null;
+  private draining = false;
+  private destroy: (() => unknown) | null = null;
+  private readonly pid: number;
 
   /** `isPaused`: flow control holds the reader back, so silence means nothing yet. */
   constructor(
     proc: IPty,
     private readonly isPaused: () => boolean,
   ) {
+    this.pid = proc.pid;
     const internals = proc as unknown as NodePtyInternals;
     const socket = internals._socket;
     if (!internals._pty || !socket) return; // another node-pty: its own handling applies
@@ -43,11 +72,29 @@ export class ExitDrain {
       return;
     }
     const destroy = socket.destroy.bind(socket);
+    this.destroy = destroy;
     socket.destroy = (...args: unknown[]) => {
       if (this.slaveFd === null) return destroy(...args);
-      this.waitForQuiet(destroy);
+      this.startDrain();
       return socket;
     };
+    watch(this);
+  }
+
+  /** Polled: the child is gone (node-pty's thread reaped it), so what it wrote is all in the PTY. */
+  checkExited(): void {
+    try {
+      process.kill(this.pid, 0);
+    } catch {
+      this.startDrain();
+    }
+  }
+
+  private startDrain(): void {
+    unwatch(this);
+    if (this.draining || this.slaveFd === null || !this.destroy) return;
+    this.draining = true;
+    this.waitForQuiet(this.destroy);
   }
 
   /** Every chunk read: the stream is not quiet yet. */
@@ -57,6 +104,7 @@ export class ExitDrain {
 
   /** Lets go of the slave; safe to call more than once. */
   release(): void {
+    unwatch(this);
     if (this.releaseTimer) clearTimeout(this.releaseTimer);
     this.releaseTimer = null;
     if (this.slaveFd === null) return;

@@ -22,6 +22,10 @@ import { ScreenFanout } from './screen-fanout.js';
 const PARSER_HIGH_WATERMARK = 2_000_000;
 const PARSER_LOW_WATERMARK = 500_000;
 
+/** Recording granularity: the cast's timestamps are this fine, which replay cannot tell apart. */
+const RECORD_BATCH_MS = 5;
+const RECORD_BATCH_CHARS = 256 * 1024;
+
 export const DEFAULT_COLS = 80;
 export const DEFAULT_ROWS = 24;
 
@@ -63,6 +67,8 @@ export class PtySession implements TaskProcess {
   private exitedResolve!: () => void;
   private readonly exited = new Promise<void>((r) => (this.exitedResolve = r));
   private paused = false;
+  private unrecorded = '';
+  private recordTimer: NodeJS.Timeout | null = null;
   private drain: ExitDrain | null = null;
 
   private constructor(
@@ -141,12 +147,27 @@ export class PtySession implements TaskProcess {
   }
 
   private receive(data: string): void {
-    this.log.write(data);
-    this.cast.output(data);
+    this.record(data);
     this.screen.write(data, () => this.screenCaughtUp());
     this.fanout.data(data);
-    this.events.onOutput();
     if (this.screen.pendingChars > PARSER_HIGH_WATERMARK) this.updateFlow();
+  }
+
+  /** Output for stdout.log and the cast, gathered so a flood costs a write per batch, not per 4 KB read. */
+  private record(data: string): void {
+    this.unrecorded += data;
+    if (this.unrecorded.length >= RECORD_BATCH_CHARS) this.flushRecord();
+    else this.recordTimer ??= setTimeout(() => this.flushRecord(), RECORD_BATCH_MS);
+  }
+
+  private flushRecord(): void {
+    if (this.recordTimer) clearTimeout(this.recordTimer);
+    this.recordTimer = null;
+    if (!this.unrecorded) return;
+    this.log.write(this.unrecorded);
+    this.cast.output(this.unrecorded);
+    this.unrecorded = '';
+    this.events.onOutput();
   }
 
   private screenCaughtUp(): void {
@@ -168,6 +189,7 @@ export class PtySession implements TaskProcess {
   }
 
   private finishRecording(code: number | null, signal: string | null): void {
+    this.flushRecord();
     this.fanout.control({ kind: 'exit', exit_code: code, signal });
     this.cast.exit(code, signal);
     this.exitedResolve();
@@ -206,6 +228,7 @@ export class PtySession implements TaskProcess {
     if (cols === this.screen.cols && rows === this.screen.rows) return;
     this.screen.resize(cols, rows);
     if (this.running) this.proc!.resize(cols, rows);
+    this.flushRecord();
     this.cast.resize(cols, rows);
     this.fanout.control({ kind: 'resize', cols, rows });
   }
@@ -219,6 +242,7 @@ export class PtySession implements TaskProcess {
   async drained(): Promise<void> {
     await this.exited;
     this.fanout.flush();
+    this.flushRecord();
     this.log.end();
     await Promise.all([finished(this.log).catch(() => undefined), this.cast.close()]);
   }
@@ -229,6 +253,7 @@ export class PtySession implements TaskProcess {
 
   abandon(): void {
     this.fanout.flush();
+    this.flushRecord();
     if (this.proc && !this.exit) {
       // Closing the master sends SIGHUP to what is left; the sweep has already killed the rest.
       this.proc.kill('SIGHUP');
