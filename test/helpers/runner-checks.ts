@@ -117,6 +117,6 @@ export async function disposeChecked(ws: TestWorkspace): Promise<void> {
   const left = await waitFor('workspace processes to end', () => {
     const pids = workspaceProcesses(root);
     return pids.length === 0 ? [] : false;
-  }, 5_000).catch(() => workspaceProcesses(root));
+  }, 10_000).catch(() => workspaceProcesses(root));
   if (left.length) throw new Error(`processes of ${root} outlived the daemon: ${left.map((p) => `${p} ${readCmdline(p).join(' ')}`).join('; ')}`);
 }

@@ -1,4 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { tryConnect } from '../../client/ensure-daemon.js';
+import { readProc } from '../../runner/proc-table.js';
 import { runDaemon } from '../../daemon/daemon-main.js';
 import { formatDuration } from '../../core/task-view.js';
 import { parse } from '../args.js';
@@ -7,6 +9,16 @@ import { CliError, EXIT_UNREACHABLE } from '../cli-error.js';
 
 export const DAEMON_HELP = `lacp daemon start [--foreground] | stop | status
   The workspace's task runner. stop cancels running tasks first (the same escalation as cancel).`;
+
+/** How long `stop` waits for the daemon process to be gone after it closed the connection. */
+const EXIT_WAIT_MS = 10_000;
+/** Between checks of that: there is no event to wait for on another process's exit. */
+const EXIT_POLL_MS = 20;
+
+function isRunning(pid: number): boolean {
+  const info = readProc(pid);
+  return info !== null && info.state !== 'Z';
+}
 
 interface Status {
   pid: number;
@@ -47,9 +59,14 @@ export async function daemonCommand(argv: string[]): Promise<number> {
         ctx.print(values.json ? JSON.stringify({ running: false }) : 'no daemon running');
         return 0;
       }
+      const { pid } = await client.request<Status>('status');
       const closed = new Promise<void>((resolve) => client.onClose(resolve));
       await client.request('stop');
       await closed;
+      // The socket closes before the process has exited: wait for that too, so that
+      // `lacp daemon stop && rm -rf WORKSPACE` never races a daemon still going.
+      const deadline = Date.now() + EXIT_WAIT_MS;
+      while (isRunning(pid) && Date.now() < deadline) await delay(EXIT_POLL_MS);
       ctx.print(values.json ? JSON.stringify({ running: false, stopped: true }) : 'daemon stopped');
       return 0;
     }
