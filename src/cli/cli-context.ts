@@ -26,7 +26,7 @@ export class CliContext {
     try {
       return loadToolsFile(this.paths.toolsFile);
     } catch (err) {
-      if (err instanceof ConfigError) throw new CliError(err.message, EXIT_USAGE);
+      if (err instanceof ConfigError) throw new CliError(err.message, EXIT_USAGE, true);
       throw err;
     }
   }
@@ -48,7 +48,8 @@ export class CliContext {
     try {
       return await client.request<T>(method, params);
     } catch (err) {
-      if (err instanceof DaemonError) throw new CliError(err.message, err.code === 'disconnected' || err.code === 'internal' ? EXIT_UNREACHABLE : EXIT_USAGE);
+      if (err instanceof DaemonError)
+        throw new CliError(err.message, err.code === 'disconnected' || err.code === 'internal' ? EXIT_UNREACHABLE : EXIT_USAGE, err.code === 'bad_config');
       throw err;
     }
   }

@@ -8,6 +8,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number = EXIT_USAGE,
+    /** The message starts with FILE:LINE:COL: printed bare, so editors and compilers' users can jump to it. */
+    readonly located = false,
   ) {
     super(message);
     this.name = 'CliError';

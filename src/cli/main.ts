@@ -68,7 +68,7 @@ export function runCli(argv: string[]): void {
     },
     (err: unknown) => {
       if (err instanceof CliError) {
-        process.stderr.write(`lacp: ${err.message}\n`);
+        process.stderr.write(err.located ? `${err.message}\n` : `lacp: ${err.message}\n`);
         process.exitCode = err.exitCode;
       } else {
         process.stderr.write(`lacp: internal error: ${(err as Error)?.message ?? String(err)}\n`);

@@ -138,10 +138,10 @@ describe('bad config: FILE:LINE:COL message, exit 2, no stack trace', () => {
   const bad = new TestWorkspace();
   afterAll(() => disposeChecked(bad));
   const cases: [string, string, RegExp][] = [
-    ['unknown key', 'version: 1\ntools:\n  t:\n    cmd: [x]\n    colour: red\n', /tools\.yaml:5:5 tools\.t\.colour: unknown key 'colour'$/],
-    ['wrong type', 'version: 1\ndefaults:\n  max_parallel: "4"\n', /tools\.yaml:3:17 defaults\.max_parallel: expected number, got string$/],
-    ['unknown placeholder', 'version: 1\ntools:\n  t:\n    cmd: [echo, "{promt}"]\n', /tools\.yaml:4:17 tools\.t\.cmd\.1: unknown placeholder '\{promt\}'/],
-    ['YAML syntax error', 'version: 1\ntools:\n  t:\n    cmd: [echo\n  u: {\n', /tools\.yaml:\d+:\d+ YAML: /],
+    ['unknown key', 'version: 1\ntools:\n  t:\n    cmd: [x]\n    colour: red\n', /^tools\.yaml:5:5 tools\.t\.colour: unknown key 'colour'$/],
+    ['wrong type', 'version: 1\ndefaults:\n  max_parallel: "4"\n', /^tools\.yaml:3:17 defaults\.max_parallel: expected number, got string$/],
+    ['unknown placeholder', 'version: 1\ntools:\n  t:\n    cmd: [echo, "{promt}"]\n', /^tools\.yaml:4:17 tools\.t\.cmd\.1: unknown placeholder '\{promt\}'/],
+    ['YAML syntax error', 'version: 1\ntools:\n  t:\n    cmd: [echo\n  u: {\n', /^tools\.yaml:\d+:\d+ YAML: /],
   ];
   for (const [name, text, pattern] of cases) {
     it(`${name}: lacp validate and lacp run report it`, async () => {

@@ -21,7 +21,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) {
       if (values.json) ctx.print(JSON.stringify({ file: err.file, ok: false, line: err.line, col: err.col, message: err.detail }));
-      throw new CliError(err.message);
+      throw new CliError(err.message, 2, true);
     }
     throw err;
   }
