@@ -41,7 +41,10 @@ export async function ensureDaemon(paths: WorkspacePaths): Promise<DaemonClient>
   child.once('exit', (code) => (exitCode = code ?? 1));
   while (Date.now() < deadline) {
     const client = await tryConnect(paths);
-    if (client) return client;
+    if (client) {
+      await stopIfLoser(client, child, exitCode);
+      return client;
+    }
     // A daemon that lost the start race exits 0 and the winner answers soon; any other exit is a failure.
     if (exitCode !== null && exitCode !== 0) break;
     await delay(CONNECT_RETRY_MS);
@@ -49,6 +52,21 @@ export async function ensureDaemon(paths: WorkspacePaths): Promise<DaemonClient>
   throw new DaemonUnreachable(
     `cannot start the workspace daemon for ${paths.root} (see ${paths.logFile})`,
   );
+}
+
+/**
+ * Another starter's daemon answered: ours lost the race. If it is still booting it
+ * could take the lock later, after the winner has stopped, and serve a workspace
+ * nobody asked it to; it is stopped now, before it holds anything.
+ */
+async function stopIfLoser(client: DaemonClient, child: ReturnType<typeof startDaemonProcess>, exitCode: number | null): Promise<void> {
+  if (exitCode !== null || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    const { pid } = await client.request<{ pid: number }>('status');
+    if (pid !== child.pid) child.kill('SIGKILL');
+  } catch {
+    // the winner went away meanwhile; the caller will find out
+  }
 }
 
 export function startDaemonProcess(paths: WorkspacePaths) {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolveWorkspace, workspacePaths } from '../workspace/workspace-paths.js';
 import { acquireLock, safeUnlink } from './daemon-lock.js';
@@ -10,6 +10,9 @@ import { MirrorService } from '../mirror/mirror-service.js';
 import { SocketServer } from './socket-server.js';
 import { RequestError } from '../core/protocol.js';
 import { IndexWatcher } from '../index-db/index-watcher.js';
+
+/** How often the daemon checks that its workspace still exists. */
+const WORKSPACE_CHECK_MS = 10_000;
 
 /**
  * Runs the workspace daemon in this process until `stop` or a signal. Returns the
@@ -67,6 +70,10 @@ export async function runDaemon(workspaceFlag: string | undefined): Promise<numb
   await mirror.resume();
   writeFileSync(paths.pidFile, `${process.pid}\n`);
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, stop);
+  // A workspace deleted under the daemon (rm -rf of a scratch directory) leaves nothing to serve.
+  setInterval(() => {
+    if (!existsSync(paths.root)) stop();
+  }, WORKSPACE_CHECK_MS).unref();
   process.on('uncaughtException', (err) => log.error('uncaught exception', err));
   process.on('unhandledRejection', (err) => log.error('unhandled rejection', err));
   log.info(`daemon ${process.pid} serving ${paths.root} on ${paths.socket}`);
