@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TelemetryEvent } from '../core/events.js';
 import { RUN_ID_PATTERN } from '../core/ids.js';
@@ -9,6 +9,7 @@ import { eventId, IndexStatements } from './index-statements.js';
 import type { SqliteDb, SqliteOpen } from './sqlite-driver.js';
 import { applyTaskEvent, type IndexedTask } from './task-fold.js';
 import { OUTPUT_STREAMS, readBoundedOutput } from './task-output.js';
+import { readAt } from '../telemetry/read-at.js';
 
 export const INDEX_FILE = 'index.sqlite';
 /** Tool event data beyond this is cut before indexing: one chatty event must not dominate the index. */
@@ -217,15 +218,4 @@ function readChunk(file: string, offset: number, size: number, maxBytes: number)
   } finally {
     closeSync(fd);
   }
-}
-
-function readAt(fd: number, position: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return buf.subarray(0, got);
 }

@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
+import { readAt } from '../telemetry/read-at.js';
 
 /**
  * How much of each output stream is indexed: its head and its tail. A task can
@@ -34,15 +35,4 @@ export function readBoundedOutput(runDir: string, relPath: string): string {
 
 function decode(bytes: Buffer): string {
   return sanitizeForTerminal(bytes.toString('utf8'));
-}
-
-function readAt(fd: number, position: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return buf.subarray(0, got);
 }

@@ -1,9 +1,9 @@
-import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MCP_SERVER_NAME } from '../mcp/server-name.js';
 import { portOf } from './agent-state.js';
 import { pickAgentPort } from './agent-port.js';
+import { resolveProgram } from '../runner/resolve-program.js';
 
 export const OPENCODE_PROGRAM = 'opencode';
 export const OPENCODE_INSTALL = 'npm install opencode-ai';
@@ -43,7 +43,7 @@ export function prepareOpenCodeLaunch(launch: OpenCodeLaunch): void {
     if (!onPath(program, pathEnv)) {
       const local = [join(workspace, 'node_modules', '.bin'), join(LACP_ROOT, 'node_modules', '.bin')]
         .map((dir) => join(dir, program))
-        .find(isExecutableFile);
+        .find((file) => resolveProgram(file, '/', undefined) !== null);
       if (local) argv[0] = local;
     }
   }
@@ -86,18 +86,9 @@ export function installHint(program: string): string {
 }
 
 function onPath(program: string, pathEnv: string | undefined): boolean {
-  return (pathEnv ?? '').split(delimiter).some((dir) => dir !== '' && isAbsolute(dir) && isExecutableFile(join(dir, program)));
+  return resolveProgram(program, '/', (pathEnv ?? '').split(delimiter).filter((dir) => isAbsolute(dir)).join(delimiter)) !== null;
 }
 
-function isExecutableFile(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

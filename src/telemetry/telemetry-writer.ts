@@ -1,6 +1,7 @@
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import type { EventDraft, TelemetryEvent } from '../core/events.js';
 import { parseEventLine } from '../core/events.js';
+import { readAt } from './read-at.js';
 
 /** Longest the writer holds events in memory before they reach the disk. */
 export const FLUSH_INTERVAL_MS = 50; // the contract allows 100 ms; half leaves room for a slow fdatasync
@@ -118,15 +119,4 @@ function inspectTail(fd: number): { tornBytes: Buffer | null; lastSeq: number } 
     if (event) lastSeq = event.seq;
   }
   return { tornBytes, lastSeq };
-}
-
-function readAt(fd: number, position: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return buf.subarray(0, got);
 }

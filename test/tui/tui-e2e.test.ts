@@ -78,7 +78,7 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
   });
 
   it('spawns a shell with n, types into its pane, zooms, survives a restart with the screen intact', async () => {
-    const { ws, tui } = open();
+    const { tui } = open();
     tui.start();
     await tui.waitFor(/no runs yet/);
     const taskId = await newShell(tui);
