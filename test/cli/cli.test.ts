@@ -30,7 +30,8 @@ function expectOneLineError(r: { exitCode?: number; stdout: unknown; stderr: unk
   const seen = `exit ${r.exitCode}, stderr ${JSON.stringify(stderr)}, stdout ${JSON.stringify(String(r.stdout))}`;
   expect(r.exitCode, seen).toBe(code);
   expect(stderr.split('\n'), seen).toHaveLength(1);
-  expect(stderr, seen).toMatch(/^lacp: /);
+  // One line: `lacp: ...`, or a config error located as compilers print them (FILE:LINE:COL message).
+  expect(stderr, seen).toMatch(/^(lacp: |\S+:\d+:\d+ )/);
   expect(stderr, seen).toMatch(pattern);
   expect(stderr, seen).not.toMatch(/\n\s+at |Error:/);
   expect(String(r.stdout), seen).toBe('');
