@@ -13,6 +13,13 @@ const PANE_SCROLLBACK = 500;
 export const SEND_BUFFER_CAP = 4 << 20;
 /** Pane characters sent but not yet drawn by the page, past which the page is too slow to keep. */
 export const UNACKED_CAP = 2_000_000;
+/**
+ * How long a viewer may stay past a cap before it is dropped: a browser (or a test
+ * client on a busy machine) starved for a moment catches up; one that does not, goes.
+ * Past four times a cap it goes at once, so the grace cannot grow memory much.
+ */
+const SLOW_GRACE_MS = 2_000;
+const HARD_FACTOR = 4;
 
 /** The part of the daemon a viewer needs: screens, as socket clients get them. */
 export interface ScreenSource {
@@ -37,6 +44,8 @@ interface Pane {
 export class ViewerSession {
   private readonly panes = new Map<string, Pane>();
   private unacked = 0;
+  private slowSince: number | null = null;
+  private paceTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
@@ -151,12 +160,31 @@ export class ViewerSession {
   private send(message: ViewerMessage): void {
     if (this.closed) return;
     this.ws.send(JSON.stringify(message));
-    if (this.ws.bufferedAmount > SEND_BUFFER_CAP || this.unacked > UNACKED_CAP) this.drop();
+    this.judgePace();
+  }
+
+  /** Drops a viewer that stays behind past the grace, or falls far behind at once. */
+  private judgePace(): void {
+    if (this.closed) return;
+    const buffered = this.ws.bufferedAmount;
+    if (buffered > SEND_BUFFER_CAP * HARD_FACTOR || this.unacked > UNACKED_CAP * HARD_FACTOR) return this.drop();
+    if (buffered <= SEND_BUFFER_CAP && this.unacked <= UNACKED_CAP) {
+      this.slowSince = null;
+      return;
+    }
+    this.slowSince ??= Date.now();
+    if (Date.now() - this.slowSince > SLOW_GRACE_MS) return this.drop();
+    // Judged again when the grace ends, even if nothing more is sent by then.
+    this.paceTimer ??= setTimeout(() => {
+      this.paceTimer = null;
+      this.judgePace();
+    }, SLOW_GRACE_MS + 50);
   }
 
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.paceTimer) clearTimeout(this.paceTimer);
     for (const pane of this.panes.values()) pane.attachment?.detach();
     this.panes.clear();
     this.onGone(this);
