@@ -9,6 +9,7 @@ import { DEFAULT_COLS, DEFAULT_ROWS, PtySession, type AttachOptions, type Attach
 import type { TaskRecord } from '../core/task-record.js';
 import type { Outcome } from '../core/task-machine.js';
 import { watchOpenCodeAgent } from '../opencode/agent-state-watch.js';
+import { watchScreenPrompts } from '../pty/screen-prompt-watch.js';
 import { startOpenCodeBatch } from '../opencode/opencode-batch.js';
 import { startBatchProcess } from '../runner/batch-process.js';
 import { gitState } from '../runner/git-state.js';
@@ -239,7 +240,12 @@ export class Daemon implements TaskHost {
     if (task.plan.spec.mode === 'interactive') {
       const size = this.initialSizes.get(task.taskId);
       this.initialSizes.delete(task.taskId);
-      const session = PtySession.start(
+      const emit = (draft: EventDraft) => void this.emit(draft);
+      // OpenCode's own event stream says what its agent does; other programs are read off their screen.
+      const fromOpenCode = watchOpenCodeAgent(task, events, emit);
+      let session: PtySession | null = null;
+      const watched = fromOpenCode !== events ? fromOpenCode : watchScreenPrompts(task, events, emit, () => session?.text(task.taskId) ?? null);
+      session = PtySession.start(
         task.plan,
         {
           taskDir: task.id.taskDir,
@@ -248,7 +254,7 @@ export class Daemon implements TaskHost {
           rows: size?.rows ?? DEFAULT_ROWS,
           scrollback: this.tools.config.defaults.scrollback,
         },
-        watchOpenCodeAgent(task, events, (draft) => this.emit(draft)),
+        watched,
       );
       this.sessions.set(task.taskId, session);
       return session;

@@ -1,8 +1,8 @@
 import { get, type ClientRequest } from 'node:http';
 import type { EventDraft } from '../core/events.js';
+import { agentStateEvent } from '../runner/agent-state-event.js';
 import type { TaskDriver } from '../runner/task-driver.js';
 import type { ProcessEvents } from '../runner/task-process.js';
-import { logPaths } from '../telemetry/run-store.js';
 import { LineSplitter } from './line-splitter.js';
 import { newTracker, portOf, stateOf, trackEvent, type AgentState } from './agent-state.js';
 import { isOpenCode } from './opencode-launch.js';
@@ -32,20 +32,7 @@ export function watchOpenCodeAgent(task: TaskDriver, events: ProcessEvents, emit
     if (state === last) return;
     const previous = last;
     last = state;
-    emit({
-      event: 'tool_event',
-      run_id: task.id.runId,
-      task_id: task.id.taskId,
-      tool: task.plan.tool,
-      mode: task.plan.spec.mode,
-      phase: task.id.phase,
-      agent_role: task.id.agentRole,
-      log_paths: logPaths(task.id.taskId),
-      status: 'running',
-      tool_event_type: 'agent_state',
-      data: { state, previous },
-      summary: `agent ${state}${state === 'waiting' ? ': a permission or question waits for you' : ''}`,
-    });
+    emit(agentStateEvent(task, state, previous, 'opencode'));
   });
   return {
     ...events,
