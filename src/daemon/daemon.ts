@@ -26,6 +26,9 @@ import { Scheduler, type Schedulable } from './scheduler.js';
 import { LACP_VERSION } from './version.js';
 
 type Submit = ParsedParams<'submit'>;
+
+/** Ended interactive tasks whose last screen the daemon keeps (about 14 MB each with full scrollback). */
+const KEPT_ENDED_SCREENS = 16;
 type Listener = (event: TelemetryEvent) => void;
 
 /** A task as the scheduler sees it. */
@@ -60,6 +63,8 @@ export class Daemon implements TaskHost {
   /** Interactive tasks' terminals, kept after they end so their last screen can still be shown. */
   private readonly sessions = new Map<string, PtySession>();
   private readonly initialSizes = new Map<string, { cols: number; rows: number }>();
+  /** Ended interactive tasks whose screens are still kept, oldest first. */
+  private readonly endedScreens: string[] = [];
   readonly startedAt = Date.now();
 
   constructor(
@@ -234,6 +239,15 @@ export class Daemon implements TaskHost {
 
   finished(task: TaskDriver, outcome: Outcome): void {
     this.log.info(`task ${task.taskId} ${outcome.status}: ${outcome.summary}`);
+    if (!this.sessions.has(task.taskId)) return;
+    // An ended task's last screen stays for `lacp screen` and late viewers, but a screen
+    // with full scrollback is megabytes: only the most recent ones are kept.
+    this.endedScreens.push(task.taskId);
+    while (this.endedScreens.length > KEPT_ENDED_SCREENS) {
+      const oldest = this.endedScreens.shift()!;
+      this.sessions.get(oldest)?.dispose();
+      this.sessions.delete(oldest);
+    }
   }
 
   startProcess(task: TaskDriver, events: ProcessEvents): TaskProcess {
@@ -281,7 +295,7 @@ export class Daemon implements TaskHost {
     this.session(taskId).resize(cols, rows);
   }
 
-  screenText(taskId: string): Promise<ScreenText> {
+  async screenText(taskId: string): Promise<ScreenText> {
     return this.session(taskId).text(taskId);
   }
 
@@ -290,6 +304,8 @@ export class Daemon implements TaskHost {
     const session = this.sessions.get(taskId);
     if (driver.plan.spec.mode !== 'interactive')
       throw new RequestError('invalid_state', `task ${taskId} is a batch task: it has no screen (lacp logs ${taskId} shows its output)`);
+    if (!session && driver.stage === 'done')
+      throw new RequestError('invalid_state', `task ${taskId} has ended and its screen is no longer kept (its output: lacp logs ${taskId}, or session.cast)`);
     if (!session) throw new RequestError('invalid_state', `task ${taskId} is ${driver.status}: its terminal starts when the task does`);
     return session;
   }

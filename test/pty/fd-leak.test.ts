@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 describe('PTY resources', () => {
-  it(`${CYCLES} interactive spawn/exit cycles return the daemon's open fd count to where it started`, async () => {
+  it(`${CYCLES} interactive spawn/exit cycles return the daemon's open fd count to where it started, and keep few ended screens`, async () => {
     root = mkdtempSync(join(tmpdir(), 'lacp-fd-'));
     writeFileSync(join(root, 'tools.yaml'), 'version: 1\ndefaults:\n  max_parallel: 8\ntools:\n  blip:\n    mode: interactive\n    cmd: ["true"]\n');
     const paths = workspacePaths(root);
@@ -35,6 +35,9 @@ describe('PTY resources', () => {
     const outcomes = await Promise.all(ids.map((id) => daemon.wait(id)));
     expect(outcomes.every((o) => o.status === 'succeeded')).toBe(true);
     expect(openFds()).toBe(start);
+    // Ended screens are kept for the most recent tasks only: memory does not grow with history.
+    await expect(daemon.screenText(ids[0]!)).rejects.toThrow(/has ended and its screen is no longer kept/);
+    await expect(daemon.screenText(ids.at(-1)!)).resolves.toMatchObject({ cols: 80, rows: 24 });
     await daemon.shutdown();
   }, 240_000);
 });
