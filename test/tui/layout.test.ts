@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,5 +62,6 @@ describe('layout presets', () => {
     expect(() => parseLayoutText('version: 1\nregions:\n  terminals: { left: 0, top: 0, width: 100, height: 100 }\nkeys:\n  zoom: [f]\n  zooom: [g]\n', 'k.yaml')).toThrow(/k\.yaml:6:3 keys\.zooom: no such command/);
     expect(parseLayoutText('version: 1\nregions:\n  terminals: { left: 0, top: 0, width: 100, height: 100 }\nkeys:\n  zoom: [f]\n', 'k.yaml').keys).toEqual({ zoom: ['f'] });
     expect(() => loadLayout('nope', dir)).toThrow(/no layout 'nope' \(known: .*default.*focus/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
