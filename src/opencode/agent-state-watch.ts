@@ -1,6 +1,6 @@
 import { get, type ClientRequest } from 'node:http';
 import type { EventDraft } from '../core/events.js';
-import { agentStateEvent } from '../runner/agent-state-event.js';
+import { agentStateEvent } from '../runner/tool-event-draft.js';
 import type { TaskDriver } from '../runner/task-driver.js';
 import type { ProcessEvents } from '../runner/task-process.js';
 import { LineSplitter } from './line-splitter.js';

@@ -3,8 +3,8 @@ import type { EventDraft } from '../core/events.js';
 import { startBatchProcess, type BatchOptions } from '../runner/batch-process.js';
 import type { TaskDriver } from '../runner/task-driver.js';
 import type { ProcessEvents, TaskProcess } from '../runner/task-process.js';
-import { logPaths } from '../telemetry/run-store.js';
 import { OpenCodeOutput } from './opencode-output.js';
+import { toolEventDraft } from '../runner/tool-event-draft.js';
 
 /**
  * How long an exit may wait for the last of stdout: the process's exit can overtake
@@ -28,21 +28,7 @@ export function startOpenCodeBatch(
   emit: (draft: EventDraft) => void,
 ): TaskProcess {
   const output = new OpenCodeOutput(join(task.id.taskDir, 'artifacts', ANSWER_ARTIFACT), {
-    toolEvent: (type, data, summary) =>
-      emit({
-        event: 'tool_event',
-        run_id: task.id.runId,
-        task_id: task.id.taskId,
-        tool: task.plan.tool,
-        mode: task.plan.spec.mode,
-        phase: task.id.phase,
-        agent_role: task.id.agentRole,
-        log_paths: logPaths(task.id.taskId),
-        status: 'running',
-        tool_event_type: type,
-        data,
-        summary,
-      }),
+    toolEvent: (type, data, summary) => emit(toolEventDraft(task, type, data, summary)),
     failure: (message) => task.input({ type: 'tool_failure', message }),
     // task.json and task_completed take the record's usage when the task ends.
     usage: (total) => {

@@ -1,6 +1,6 @@
 import type { EventDraft } from '../core/events.js';
 import type { ScreenText } from '../core/protocol.js';
-import { agentStateEvent, type AgentStateName } from '../runner/agent-state-event.js';
+import { agentStateEvent, type AgentStateName } from '../runner/tool-event-draft.js';
 import type { TaskDriver } from '../runner/task-driver.js';
 import type { ProcessEvents } from '../runner/task-process.js';
 

@@ -46,16 +46,16 @@ describe('cell renderer', () => {
     const host = harness.host.buffer.active;
     const cell = (x: number, y: number) => host.getLine(y)!.getCell(x)!;
     // Inside the tile: x offset 2 (left 1 + border), y offset 2.
-    expect(cell(2, 2).isBold()).toBeTruthy();
-    expect(cell(7, 2).isUnderline()).toBeTruthy();
-    expect(cell(13, 2).isInverse()).toBeTruthy();
+    expect(cell(2, 2).isBold()).not.toBe(0);
+    expect(cell(7, 2).isUnderline()).not.toBe(0);
+    expect(cell(13, 2).isInverse()).not.toBe(0);
     expect(cell(2, 3).getFgColor()).toBe(1);
     expect(cell(6, 3).getFgColor()).toBe(208);
-    expect(cell(10, 3).isFgPalette()).toBeTruthy(); // true colour mapped to the 256 palette
+    expect(cell(10, 3).isFgPalette()).not.toBe(0); // true colour mapped to the 256 palette
     expect(cell(15, 3).getBgColor()).toBe(4);
     expect(cell(8, 4).getWidth()).toBe(2);
     // The cursor after "$ " is drawn as an inverse cell.
-    expect(cell(4, 7).isInverse()).toBeTruthy();
+    expect(cell(4, 7).isInverse()).not.toBe(0);
     expect(harness.written).not.toMatch(/\x1b\]52|\x1b\]0;|evil title|\x1bP/);
   });
 
