@@ -15,6 +15,7 @@ import { startBatchProcess } from '../runner/batch-process.js';
 import { gitState } from '../runner/git-state.js';
 import { planTask, type TaskPlan } from '../runner/task-plan.js';
 import { TaskDriver, type TaskHost } from '../runner/task-driver.js';
+import { taskBaseEnv } from '../runner/task-base-env.js';
 import type { ProcessEvents, TaskProcess } from '../runner/task-process.js';
 import { RunStore } from '../telemetry/run-store.js';
 import { redactEnv } from '../telemetry/secrets.js';
@@ -70,7 +71,7 @@ export class Daemon implements TaskHost {
   constructor(
     readonly paths: WorkspacePaths,
     private readonly log: DaemonLog,
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly env: NodeJS.ProcessEnv = taskBaseEnv(),
   ) {
     this.runs = new RunStore(paths.runsDir);
     // A broken tools.yaml must not keep the daemon down: submissions report it, line and column.

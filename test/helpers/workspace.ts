@@ -21,7 +21,7 @@ export class TestWorkspace {
   }
 
   /** Runs `lacp ARGS` in this workspace; never throws on a nonzero exit. */
-  lacp(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<Result<{ reject: false }>> {
+  lacp(args: string[], opts: { input?: string; env?: Record<string, string | undefined> } = {}): Promise<Result<{ reject: false }>> {
     return execa(process.execPath, [LACP_BIN, ...args], {
       cwd: this.root,
       env: { LACP_WORKSPACE: this.root, ...opts.env },

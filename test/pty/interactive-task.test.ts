@@ -70,6 +70,23 @@ describe('interactive tasks', () => {
     expect(completionOf(ws.events(), taskId).exit_code).toBe(7);
   });
 
+  it('the builtin shell tool starts the login shell even when the daemon has no SHELL (cron, CI)', async () => {
+    ws = new TestWorkspace(TOOLS);
+    // An undefined value removes SHELL from the environment the CLI, and so the daemon, inherit.
+    const started = await ws.lacp(['run', 'shell'], { env: { SHELL: undefined } });
+    expect(started.exitCode, String(started.stderr)).toBe(0);
+    const taskId = String(started.stdout).split(' ')[1]!.trim();
+    await ws.lacp(['send', taskId, 'echo "shell=$SHELL" answer=$((6*7))\\r']);
+    const text = await waitFor('the login shell answering', async () => {
+      const s = await screen(taskId);
+      return s.includes('answer=42') && s;
+    });
+    expect(text).toMatch(/shell=\/\S+/);
+    await ws.lacp(['send', taskId, 'exit 3\\r']);
+    await waitFor('the task to end', () => ws.taskEvents(taskId).some((e) => e.event === 'task_completed'));
+    expect(completionOf(ws.events(), taskId).exit_code).toBe(3);
+  });
+
   it('attach after output: the snapshot shows it; detach and re-attach; resize reaches the program', async () => {
     ws = new TestWorkspace(TOOLS);
     const { taskId } = await ws.run(['bash']);
