@@ -1,60 +1,17 @@
 import { z } from 'zod';
+import { CHECKPOINT_KINDS, ERROR_CLASSES, TASK_MODES, TASK_STATUSES } from './status-values.js';
 
-export const TaskStatus = z.enum([
-  'queued',
-  'awaiting_checkpoint',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'timed_out',
-  'lost',
-]);
+/** The zod enums of the registry, built from the plain arrays in status-values.ts. */
+export { FINAL_STATUSES, waitExitCode } from './status-values.js';
+
+export const TaskStatus = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof TaskStatus>;
 
-export const FINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
-  'succeeded',
-  'failed',
-  'cancelled',
-  'timed_out',
-  'lost',
-]);
-
-export const ErrorClass = z.enum([
-  'nonzero_exit',
-  'timeout',
-  'cancelled',
-  'spawn_error',
-  'rejected',
-  'tool_error',
-  'lost',
-]);
+export const ErrorClass = z.enum(ERROR_CLASSES);
 export type ErrorClass = z.infer<typeof ErrorClass>;
 
-export const TaskMode = z.enum(['batch', 'interactive']);
+export const TaskMode = z.enum(TASK_MODES);
 export type TaskMode = z.infer<typeof TaskMode>;
 
-export const CheckpointKind = z.enum(['none', 'before', 'after']);
+export const CheckpointKind = z.enum(CHECKPOINT_KINDS);
 export type CheckpointKind = z.infer<typeof CheckpointKind>;
-
-/** Exit code of `lacp run --wait` for a finished task: the contract's numbers. */
-export function waitExitCode(outcome: {
-  status: TaskStatus;
-  error_class: ErrorClass | null;
-  exit_code: number | null;
-  signal: string | null;
-}): number {
-  if (outcome.status === 'timed_out') return 124;
-  if (outcome.status === 'cancelled') return 130;
-  if (outcome.error_class === 'spawn_error') return 1;
-  if (outcome.exit_code !== null && outcome.exit_code !== 0) return outcome.exit_code;
-  if (outcome.signal !== null && SIGNAL_NUMBERS[outcome.signal]) return 128 + SIGNAL_NUMBERS[outcome.signal]!;
-  if (outcome.status === 'succeeded') return 0;
-  return 1;
-}
-
-/** Linux numbers of the signals a task commonly dies of: a shell reports them as 128 + n. */
-const SIGNAL_NUMBERS: Record<string, number> = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9,
-  SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15,
-};

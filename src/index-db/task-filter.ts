@@ -1,5 +1,5 @@
+import { isTaskStatus, TASK_STATUSES, type TaskStatus } from '../core/status-values.js';
 import type { RunRow, TaskRow } from '../core/task-view.js';
-import { TaskStatus } from '../core/status.js';
 
 /**
  * Which tasks a listing shows. The same filter is answered by SQL over the index
@@ -42,9 +42,8 @@ export class FilterError extends Error {}
 /** `failed,timed_out` -> the statuses, each checked against the registry. */
 export function parseStatuses(value: string): TaskStatus[] {
   return splitList(value).map((s) => {
-    const parsed = TaskStatus.safeParse(s);
-    if (!parsed.success) throw new FilterError(`--status ${s}: expected one of ${TaskStatus.options.join(', ')}`);
-    return parsed.data;
+    if (!isTaskStatus(s)) throw new FilterError(`--status ${s}: expected one of ${TASK_STATUSES.join(', ')}`);
+    return s;
   });
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseEventLine, type TelemetryEvent } from '../core/events.js';
+import type { TelemetryEvent } from '../core/events.js';
+import { checkEventLine } from './event-check.js';
 
 export interface ReadResult {
   events: TelemetryEvent[];
@@ -9,7 +10,10 @@ export interface ReadResult {
   offset: number;
 }
 
-/** Reads the whole lines of a telemetry file from `offset`; a torn last line is left for later. */
+/**
+ * Reads the whole lines of a telemetry file from `offset`; a torn last line is left for later.
+ * Lines are checked with event-check.ts (the registry's acceptance, without loading zod).
+ */
 export function readTelemetry(file: string, offset = 0): ReadResult {
   let buf: Buffer;
   try {
@@ -27,7 +31,7 @@ export function parseTelemetry(buf: Buffer, baseOffset = 0): ReadResult {
   let skipped = 0;
   for (const line of buf.subarray(0, end).toString('utf8').split('\n')) {
     if (!line) continue;
-    const event = parseEventLine(line);
+    const event = checkEventLine(line);
     if (event) events.push(event);
     else skipped++;
   }

@@ -29,7 +29,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const ctx = new CliContext(values.workspace);
   try {
-    ctx.tools(); // bad config: its line and column, before the daemon is involved
+    await ctx.tools(); // bad config: its line and column, before the daemon is involved
     const { run_id, task_id } = await ctx.call<{ run_id: string; task_id: string }>('submit', {
       tool: positionals[0],
       prompt: values.prompt ?? null,
