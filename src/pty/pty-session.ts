@@ -11,20 +11,24 @@ import type { TaskPlan } from '../runner/task-plan.js';
 import type { ProcessEvents, TaskProcess } from '../runner/task-process.js';
 import { AsciicastWriter } from './asciicast-writer.js';
 import { ExitDrain } from './exit-drain.js';
-import { HeadlessScreen } from './headless-screen.js';
 import { ScreenFanout } from './screen-fanout.js';
+import { RemoteScreen } from './screen-host.js';
 
 /**
- * Characters the daemon's own parser may lag behind before the PTY is paused, and
- * the level at which it resumes. Far above a client's watermark: the parser runs in
- * 12 ms slices in this process, and pausing at every slice would leave it idle.
+ * Characters the daemon's own parser (in the screen worker) may lag behind before the
+ * PTY is paused, and the level at which it resumes. Far above a client's watermark:
+ * the worker parses on the other core while this thread reads, records and fans out.
  */
 const PARSER_HIGH_WATERMARK = 2_000_000;
 const PARSER_LOW_WATERMARK = 500_000;
 
-/** Recording granularity: the cast's timestamps are this fine, which replay cannot tell apart. */
-const RECORD_BATCH_MS = 5;
-const RECORD_BATCH_CHARS = 256 * 1024;
+/**
+ * Output is recorded and handed to the screen worker in batches this old or this large:
+ * a flood costs a write and a message per batch, not per 4 KB read. The cast's
+ * timestamps are this fine, which replay cannot tell apart.
+ */
+const OUTPUT_BATCH_MS = 5;
+const OUTPUT_BATCH_CHARS = 256 * 1024;
 
 export const DEFAULT_COLS = 80;
 export const DEFAULT_ROWS = 24;
@@ -58,7 +62,7 @@ export interface Attachment {
  */
 export class PtySession implements TaskProcess {
   private proc: pty.IPty | null = null;
-  private readonly screen: HeadlessScreen;
+  private readonly screen: RemoteScreen;
   private readonly fanout: ScreenFanout;
   private readonly log;
   private readonly cast: AsciicastWriter;
@@ -67,8 +71,8 @@ export class PtySession implements TaskProcess {
   private exitedResolve!: () => void;
   private readonly exited = new Promise<void>((r) => (this.exitedResolve = r));
   private paused = false;
-  private unrecorded = '';
-  private recordTimer: NodeJS.Timeout | null = null;
+  private unflushed = '';
+  private outputTimer: NodeJS.Timeout | null = null;
   private drain: ExitDrain | null = null;
 
   private constructor(
@@ -76,7 +80,7 @@ export class PtySession implements TaskProcess {
     private readonly opts: PtyOptions,
     private readonly events: ProcessEvents,
   ) {
-    this.screen = new HeadlessScreen(opts.cols, opts.rows, opts.scrollback);
+    this.screen = new RemoteScreen(opts.cols, opts.rows, opts.scrollback, () => this.screenCaughtUp());
     this.fanout = new ScreenFanout(() => this.updateFlow());
     this.log = createWriteStream(join(opts.taskDir, 'stdout.log'));
     createWriteStream(join(opts.taskDir, 'stderr.log')).end(); // a PTY has one stream; the file exists for every task
@@ -147,26 +151,23 @@ export class PtySession implements TaskProcess {
   }
 
   private receive(data: string): void {
-    this.record(data);
-    this.screen.write(data, () => this.screenCaughtUp());
     this.fanout.data(data);
+    this.unflushed += data;
+    if (this.unflushed.length >= OUTPUT_BATCH_CHARS) this.flushOutput();
+    else this.outputTimer ??= setTimeout(() => this.flushOutput(), OUTPUT_BATCH_MS);
+  }
+
+  /** Output gathered since the last batch goes to stdout.log, the cast and the screen worker. */
+  private flushOutput(): void {
+    if (this.outputTimer) clearTimeout(this.outputTimer);
+    this.outputTimer = null;
+    if (!this.unflushed) return;
+    const data = this.unflushed;
+    this.unflushed = '';
+    this.log.write(data);
+    this.cast.output(data);
+    this.screen.write(data);
     if (this.screen.pendingChars > PARSER_HIGH_WATERMARK) this.updateFlow();
-  }
-
-  /** Output for stdout.log and the cast, gathered so a flood costs a write per batch, not per 4 KB read. */
-  private record(data: string): void {
-    this.unrecorded += data;
-    if (this.unrecorded.length >= RECORD_BATCH_CHARS) this.flushRecord();
-    else this.recordTimer ??= setTimeout(() => this.flushRecord(), RECORD_BATCH_MS);
-  }
-
-  private flushRecord(): void {
-    if (this.recordTimer) clearTimeout(this.recordTimer);
-    this.recordTimer = null;
-    if (!this.unrecorded) return;
-    this.log.write(this.unrecorded);
-    this.cast.output(this.unrecorded);
-    this.unrecorded = '';
     this.events.onOutput();
   }
 
@@ -189,7 +190,7 @@ export class PtySession implements TaskProcess {
   }
 
   private finishRecording(code: number | null, signal: string | null): void {
-    this.flushRecord();
+    this.flushOutput();
     this.fanout.control({ kind: 'exit', exit_code: code, signal });
     this.cast.exit(code, signal);
     this.exitedResolve();
@@ -200,23 +201,29 @@ export class PtySession implements TaskProcess {
   /** Snapshot first, then live output: the snapshot is taken where the stream it precedes begins. */
   attach(opts: AttachOptions, push: (m: ScreenPush) => void, drop: (reason: string) => void): Promise<Attachment> {
     if (opts.mode === 'control' && opts.cols && opts.rows) this.resize(opts.cols, opts.rows);
-    return new Promise((resolve) => {
-      const queued: ScreenPush[] = [];
-      let live = false;
-      const id = this.fanout.add({
-        push: (m) => (live ? push(m) : queued.push(m)),
-        drop,
+    // The snapshot point is here: output received so far is in the snapshot (and goes to
+    // the clients already attached), output from now on reaches the new client live.
+    this.fanout.flush();
+    this.flushOutput();
+    const { cols, rows } = this.screen;
+    const queued: ScreenPush[] = [];
+    let live = false;
+    const id = this.fanout.add({
+      push: (m) => (live ? push(m) : queued.push(m)),
+      drop,
+    });
+    const attachment = (snapshot: string): Attachment => {
+      // Anything queued meanwhile was written to the screen after the snapshot point: send it after the result.
+      setImmediate(() => {
+        live = true;
+        for (const m of queued.splice(0)) push(m);
       });
-      this.fanout.flush();
-      this.screen.whenParsed(() => {
-        const result = { cols: this.screen.cols, rows: this.screen.rows, snapshot: this.screen.snapshot(opts.scrollback), exited: this.exit !== null || this.proc === null };
-        resolve({ result, ack: (chars) => this.fanout.ack(id, chars), detach: () => this.fanout.remove(id) });
-        // Anything queued meanwhile was written to the screen after the snapshot point: send it next.
-        setImmediate(() => {
-          live = true;
-          for (const m of queued.splice(0)) push(m);
-        });
-      });
+      const result = { cols, rows, snapshot, exited: this.exit !== null || this.proc === null };
+      return { result, ack: (chars) => this.fanout.ack(id, chars), detach: () => this.fanout.remove(id) };
+    };
+    return this.screen.snapshot(opts.scrollback).then(attachment, (err: unknown) => {
+      this.fanout.remove(id);
+      throw err;
     });
   }
 
@@ -226,15 +233,16 @@ export class PtySession implements TaskProcess {
 
   resize(cols: number, rows: number): void {
     if (cols === this.screen.cols && rows === this.screen.rows) return;
+    this.flushOutput(); // output from before the resize is laid out at the old size
     this.screen.resize(cols, rows);
     if (this.running) this.proc!.resize(cols, rows);
-    this.flushRecord();
     this.cast.resize(cols, rows);
     this.fanout.control({ kind: 'resize', cols, rows });
   }
 
   text(taskId: string): Promise<ScreenText> {
-    return new Promise((resolve) => this.screen.whenParsed(() => resolve(this.screen.text(taskId))));
+    this.flushOutput();
+    return this.screen.text(taskId);
   }
 
   // ---- TaskProcess ----
@@ -242,7 +250,7 @@ export class PtySession implements TaskProcess {
   async drained(): Promise<void> {
     await this.exited;
     this.fanout.flush();
-    this.flushRecord();
+    this.flushOutput();
     this.log.end();
     await Promise.all([finished(this.log).catch(() => undefined), this.cast.close()]);
   }
@@ -253,7 +261,7 @@ export class PtySession implements TaskProcess {
 
   abandon(): void {
     this.fanout.flush();
-    this.flushRecord();
+    this.flushOutput();
     if (this.proc && !this.exit) {
       // Closing the master sends SIGHUP to what is left; the sweep has already killed the rest.
       this.proc.kill('SIGHUP');

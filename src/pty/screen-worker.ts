@@ -1,0 +1,58 @@
+import { parentPort } from 'node:worker_threads';
+import type { ScreenText } from '../core/protocol.js';
+import { HeadlessScreen } from './headless-screen.js';
+
+/** What the daemon's main thread asks of the screen worker; `id` names one PTY's screen. */
+export type ScreenRequest =
+  | { op: 'open'; id: number; cols: number; rows: number; scrollback: number }
+  | { op: 'write'; id: number; data: string }
+  | { op: 'resize'; id: number; cols: number; rows: number }
+  | { op: 'snapshot'; id: number; req: number; scrollback: number }
+  | { op: 'text'; id: number; req: number; taskId: string }
+  | { op: 'dispose'; id: number };
+
+/** What the worker tells the main thread. */
+export type ScreenReport =
+  | { op: 'parsed'; id: number; chars: number }
+  | { op: 'reply'; id: number; data: string }
+  | { op: 'answer'; req: number; value: string | ScreenText | null };
+
+/**
+ * The daemon's screen models live in this worker thread, so parsing a flood never
+ * holds up the main thread's PTY reads, recording and client fan-out (VS Code keeps
+ * its headless terminals in the pty host for the same reason). Requests are handled
+ * in the order they were posted: a snapshot asked for after a write includes it.
+ */
+const port = parentPort;
+if (!port) throw new Error('screen-worker runs as a worker thread');
+
+const screens = new Map<number, HeadlessScreen>();
+const post = (report: ScreenReport) => port.postMessage(report);
+
+port.on('message', (m: ScreenRequest) => {
+  if (m.op === 'open') {
+    const screen = new HeadlessScreen(m.cols, m.rows, m.scrollback);
+    screen.onReply((data) => post({ op: 'reply', id: m.id, data }));
+    screens.set(m.id, screen);
+    return;
+  }
+  const screen = screens.get(m.id);
+  switch (m.op) {
+    case 'write':
+      screen?.write(m.data, () => post({ op: 'parsed', id: m.id, chars: m.data.length }));
+      return;
+    case 'resize':
+      screen?.resize(m.cols, m.rows);
+      return;
+    case 'snapshot':
+      if (!screen) return post({ op: 'answer', req: m.req, value: null });
+      return screen.whenParsed(() => post({ op: 'answer', req: m.req, value: screen.snapshot(m.scrollback) }));
+    case 'text':
+      if (!screen) return post({ op: 'answer', req: m.req, value: null });
+      return screen.whenParsed(() => post({ op: 'answer', req: m.req, value: screen.text(m.taskId) }));
+    case 'dispose':
+      screen?.dispose();
+      screens.delete(m.id);
+      return;
+  }
+});
