@@ -14,7 +14,21 @@ export interface FollowOptions {
   /** Called after output was parsed into the local terminal: time to (schedule a) draw. */
   onChange: () => void;
   onExit: (exit: { exit_code: number | null; signal: string | null }) => void;
+  /** Decides when output is parsed (lacp-tui holds back background panes); default: at once. */
+  parser?: OutputParser;
 }
+
+/** Parses a terminal's output in order, calling `done` after each write is parsed. */
+export interface OutputParser {
+  write(terminal: FollowedTerminal, data: string, done: () => void): void;
+  /** The terminal starts over (or goes): output still queued for it is stale. */
+  forget(terminal: FollowedTerminal): void;
+}
+
+const PARSE_AT_ONCE: OutputParser = {
+  write: (terminal, data, done) => terminal.write(data, done),
+  forget: () => undefined,
+};
 
 /**
  * A client's copy of a task's screen: a local headless terminal that starts from the
@@ -25,6 +39,7 @@ export class ScreenFollower {
   terminal: FollowedTerminal;
   private sub: number | null = null;
   private disposed = false;
+  private readonly parser: OutputParser;
 
   private constructor(
     private readonly client: DaemonClient,
@@ -32,6 +47,7 @@ export class ScreenFollower {
     first: AttachResult,
   ) {
     this.terminal = new Terminal({ cols: first.cols, rows: first.rows, scrollback: Math.max(opts.scrollback, 1000), allowProposedApi: true });
+    this.parser = opts.parser ?? PARSE_AT_ONCE;
     this.adopt(first);
   }
 
@@ -44,8 +60,9 @@ export class ScreenFollower {
     this.sub = result.sub;
     this.client.subscribeTo(result.sub, (data) => this.receive(data as ScreenPush));
     if (this.terminal.cols !== result.cols || this.terminal.rows !== result.rows) this.terminal.resize(result.cols, result.rows);
+    this.parser.forget(this.terminal);
     this.terminal.reset();
-    this.terminal.write(result.snapshot, () => this.opts.onChange());
+    this.parser.write(this.terminal, result.snapshot, () => this.opts.onChange());
     if (result.exited) queueMicrotask(() => this.opts.onExit({ exit_code: null, signal: null }));
   }
 
@@ -54,18 +71,22 @@ export class ScreenFollower {
     switch (push.kind) {
       case 'data': {
         const chars = push.data.length;
-        this.terminal.write(push.data, () => {
+        this.parser.write(this.terminal, push.data, () => {
           this.opts.onChange();
           if (this.sub !== null) void this.client.request('ack', { sub: this.sub, chars }).catch(() => undefined);
         });
         return;
       }
       case 'resize':
-        this.terminal.resize(push.cols, push.rows);
-        this.opts.onChange();
+        // After the output before it is parsed: that output was written at the old size.
+        this.parser.write(this.terminal, '', () => {
+          if (this.disposed) return;
+          this.terminal.resize(push.cols, push.rows);
+          this.opts.onChange();
+        });
         return;
       case 'exit':
-        this.terminal.write('', () => this.opts.onExit(push));
+        this.parser.write(this.terminal, '', () => this.opts.onExit(push));
         return;
       case 'dropped':
         void this.resync();
@@ -81,7 +102,11 @@ export class ScreenFollower {
   }
 
   input(data: string): void {
-    if (this.opts.mode === 'control') void this.client.request('input', { task_id: this.opts.taskId, data }).catch(() => undefined);
+    if (this.opts.mode !== 'control') return;
+    void this.client.request('input', { task_id: this.opts.taskId, data }).catch(() => undefined);
+    // Tells xterm the next output is likely the echo of a keystroke: it then parses that
+    // write at once instead of on its next timer tick (as xterm.js does for typed input).
+    this.terminal.input('', true);
   }
 
   resize(cols: number, rows: number): void {
@@ -94,6 +119,7 @@ export class ScreenFollower {
       this.client.unsubscribeFrom(this.sub);
       void this.client.request('detach', { sub: this.sub }).catch(() => undefined);
     }
+    this.parser.forget(this.terminal);
     this.terminal.dispose();
   }
 }

@@ -1,6 +1,7 @@
 import type { DaemonClient } from '../client/daemon-client.js';
 import { ScreenFollower } from '../client/screen-follower.js';
 import type { Log } from './tui-log.js';
+import { ParseScheduler } from './parse-scheduler.js';
 
 /** History each pane keeps for scrolling back (lines above the screen). */
 const PANE_SCROLLBACK = 2000;
@@ -24,15 +25,24 @@ export interface PaneSession {
  */
 export class PaneSessions {
   private readonly sessions = new Map<string, PaneSession>();
+  private readonly parser = new ParseScheduler();
+  private selectedId: string | null = null;
 
   constructor(
     private readonly client: DaemonClient,
-    private readonly requestFrame: () => void,
+    /** The pane's screen changed: time to (schedule a) draw. */
+    private readonly requestFrame: (taskId: string) => void,
     private readonly log: Log,
   ) {}
 
   get(taskId: string): PaneSession | undefined {
     return this.sessions.get(taskId);
+  }
+
+  /** The selected pane's output is parsed at once; the others' within a budget (ParseScheduler). */
+  select(taskId: string | null): void {
+    this.selectedId = taskId;
+    this.parser.select((taskId && this.sessions.get(taskId)?.follower?.terminal) || null);
   }
 
   /** Starts followers for new panes at their tile size, resizes changed ones, drops gone ones. */
@@ -57,10 +67,10 @@ export class PaneSessions {
     this.sessions.set(taskId, session);
     const changed = () => {
       session.dirty = true;
-      this.requestFrame();
+      this.requestFrame(taskId);
     };
     ScreenFollower.start(this.client, {
-      taskId, mode: 'control', cols: size.cols, rows: size.rows, scrollback: PANE_SCROLLBACK, onChange: changed,
+      taskId, mode: 'control', cols: size.cols, rows: size.rows, scrollback: PANE_SCROLLBACK, onChange: changed, parser: this.parser,
       onExit: () => {
         session.exited = true;
         changed(); // the final screen is drawn once more
@@ -69,6 +79,7 @@ export class PaneSessions {
       (follower) => {
         if (this.sessions.get(taskId) !== session) return follower.dispose();
         session.follower = follower;
+        if (this.selectedId === taskId) this.parser.select(follower.terminal);
         changed();
       },
       (err: Error) => {
@@ -86,5 +97,6 @@ export class PaneSessions {
   dispose(): void {
     for (const s of this.sessions.values()) s.follower?.dispose();
     this.sessions.clear();
+    this.parser.dispose();
   }
 }

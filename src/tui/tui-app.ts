@@ -3,7 +3,7 @@ import type { DaemonClient } from '../client/daemon-client.js';
 import { ConfigError } from '../config/config-error.js';
 import type { WorkspacePaths } from '../workspace/workspace-paths.js';
 import { RunStore } from '../telemetry/run-store.js';
-import { initialState, paneTasks, type AppState, type Effect, type Msg } from './app-state.js';
+import { initialState, paneTasks, selectedTask, type AppState, type Effect, type Msg } from './app-state.js';
 import { innerSize, tileRects } from './layout-math.js';
 import { renderCells } from './cell-renderer.js';
 import { KEY_MAP, withOverrides } from './key-map.js';
@@ -25,6 +25,13 @@ const FRAME_MS = 1000 / 60;
  * pane being typed into keeps the full frame rate.
  */
 const BACKGROUND_FRAME_MS = 1000 / 15;
+/**
+ * While the user types into a pane, its echo is drawn as soon as it is parsed, not on the
+ * next tick of the frame clock; frames still come at most this often.
+ */
+const TYPING_FRAME_MS = 4;
+/** How long after a keystroke sent to a pane its output counts as the echo of typing. */
+const TYPING_WINDOW_MS = 250;
 /** Durations, metrics and the batch log view refresh this often. */
 const TICK_MS = 1000;
 /** Seconds of history in the sparklines. */
@@ -54,7 +61,10 @@ export class TuiApp {
   private placement: PanePlacement = new Map();
   private viewDirty = true;
   private frameTimer: NodeJS.Timeout | null = null;
+  /** When the scheduled frame runs (Date.now() clock). */
+  private frameAt = 0;
   private lastFrame = 0;
+  private typed: { taskId: string; at: number } | null = null;
   private tick: NodeJS.Timeout | null = null;
   private eventsThisSecond = 0;
   private readonly eventsPerSec: number[] = [];
@@ -71,7 +81,7 @@ export class TuiApp {
       onWheel: (task_id, lines) => this.dispatch({ type: 'wheel', task_id, lines }),
     });
     this.feed = new RunFeed(new RunStore(deps.paths.runsDir), () => this.requestFrame());
-    this.sessions = new PaneSessions(deps.client, () => this.requestFrame(), deps.log);
+    this.sessions = new PaneSessions(deps.client, (taskId) => this.requestFrame(taskId), deps.log);
   }
 
   async start(): Promise<void> {
@@ -97,6 +107,7 @@ export class TuiApp {
   dispatch(msg: Msg): void {
     const step = update(this.state, msg);
     this.state = step.state;
+    this.syncSelection();
     for (const effect of step.effects) void this.perform(effect);
     this.markView();
   }
@@ -111,6 +122,7 @@ export class TuiApp {
     try {
       switch (effect.type) {
         case 'input':
+          this.typed = { taskId: effect.task_id, at: Date.now() };
           return this.sessions.input(effect.task_id, effect.data);
         case 'load-tools':
           try {
@@ -166,11 +178,24 @@ export class TuiApp {
 
   private refold(): void {
     this.state = update(this.state, { type: 'runs', ...this.feed.fold() }).state;
+    this.syncSelection();
   }
 
-  private requestFrame(): void {
-    if (this.frameTimer || this.stopping) return;
-    const wait = Math.max(0, this.lastFrame + FRAME_MS - Date.now());
+  private syncSelection(): void {
+    this.sessions.select(selectedTask(this.state)?.task_id ?? null);
+  }
+
+  /** Schedules a frame; `changedPane` is a pane whose screen changed, drawn sooner while typed into. */
+  private requestFrame(changedPane?: string): void {
+    if (this.stopping) return;
+    const now = Date.now();
+    const typing = changedPane !== undefined && this.typed?.taskId === changedPane && now - this.typed.at < TYPING_WINDOW_MS;
+    const wait = Math.max(0, this.lastFrame + (typing ? TYPING_FRAME_MS : FRAME_MS) - now);
+    if (this.frameTimer) {
+      if (!typing || this.frameAt <= now + wait) return;
+      clearTimeout(this.frameTimer);
+    }
+    this.frameAt = now + wait;
     this.frameTimer = setTimeout(() => this.frame(), wait);
   }
 

@@ -1,0 +1,131 @@
+/** What the scheduler feeds: a pane's headless terminal (xterm's `write(data, callback)`). */
+export interface ParseTarget {
+  write(data: string, done: () => void): void;
+}
+
+/**
+ * Characters handed to the parsers of all background panes together per turn of the
+ * event loop. xterm parses a write in 12 ms slices, one slice per terminal per timer
+ * tick; four flooding panes then hold the loop ~50 ms a turn, and a keystroke's echo
+ * waits behind them. A bounded share keeps a turn to a few ms (~20 MB/s of parse here),
+ * so input and the selected pane's output are handled promptly, while the panes' flow
+ * control (acks follow the parse) slows the floods at their source, as in tmux.
+ */
+const BACKGROUND_CHARS_PER_TURN = 64 * 1024;
+/** A background pane's share never drops below this, however many panes flood. */
+const MIN_CHUNK = 8 * 1024;
+
+interface Pending {
+  data: string;
+  done: () => void;
+}
+
+interface Lane {
+  queue: Pending[];
+  /** A chunk handed to the parser and not yet parsed. */
+  busy: boolean;
+}
+
+/**
+ * Decides when pane output reaches the panes' parsers: the selected pane's at once, the
+ * others' in bounded chunks, each pane's bytes in order.
+ */
+export class ParseScheduler {
+  private readonly lanes = new Map<ParseTarget, Lane>();
+  private selected: ParseTarget | null = null;
+  private pumpQueued = false;
+  private disposed = false;
+
+  /** The pane keys go to (or the one on view): its output is never held back. */
+  select(target: ParseTarget | null): void {
+    if (this.selected === target) return;
+    this.selected = target;
+    this.schedulePump();
+  }
+
+  write(target: ParseTarget, data: string, done: () => void): void {
+    if (this.disposed) return;
+    const lane = this.laneOf(target);
+    if (target === this.selected && !lane.busy && lane.queue.length === 0) {
+      this.hand(target, lane, data, [done]);
+      return;
+    }
+    lane.queue.push({ data, done });
+    this.schedulePump();
+  }
+
+  /** Forgets a pane (its follower is gone): what it still had queued is dropped. */
+  forget(target: ParseTarget): void {
+    this.lanes.delete(target);
+    if (this.selected === target) this.selected = null;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.lanes.clear();
+  }
+
+  private laneOf(target: ParseTarget): Lane {
+    let lane = this.lanes.get(target);
+    if (!lane) this.lanes.set(target, (lane = { queue: [], busy: false }));
+    return lane;
+  }
+
+  private schedulePump(): void {
+    if (this.pumpQueued || this.disposed) return;
+    this.pumpQueued = true;
+    // setImmediate, not a microtask: the loop polls sockets and the keyboard before the next chunk.
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.disposed) return;
+    const waiting = [...this.lanes].filter(([, lane]) => !lane.busy && lane.queue.length > 0);
+    const background = waiting.filter(([target]) => target !== this.selected).length;
+    const share = Math.max(MIN_CHUNK, Math.floor(BACKGROUND_CHARS_PER_TURN / Math.max(1, background)));
+    for (const [target, lane] of waiting) {
+      const limit = target === this.selected ? Infinity : share;
+      const { data, dones } = take(lane.queue, limit);
+      this.hand(target, lane, data, dones);
+    }
+  }
+
+  private hand(target: ParseTarget, lane: Lane, data: string, dones: Array<() => void>): void {
+    lane.busy = true;
+    target.write(data, () => {
+      lane.busy = false;
+      for (const done of dones) done();
+      if (lane.queue.length > 0 && this.lanes.get(target) === lane) this.schedulePump();
+    });
+  }
+}
+
+/**
+ * Up to `limit` characters from the front of a queue, and the callbacks of the writes
+ * it completes. A write cut short keeps its callback in the queue with its rest.
+ */
+function take(queue: Pending[], limit: number): { data: string; dones: Array<() => void> } {
+  let data = '';
+  const dones: Array<() => void> = [];
+  while (queue.length > 0 && data.length < limit) {
+    const head = queue[0]!;
+    const room = limit - data.length;
+    if (head.data.length <= room) {
+      data += head.data;
+      dones.push(head.done);
+      queue.shift();
+    } else {
+      // Never split a UTF-16 surrogate pair: the parser would see half a character.
+      let cut = room;
+      const code = head.data.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff) cut--;
+      data += head.data.slice(0, cut);
+      head.data = head.data.slice(cut);
+      break;
+    }
+  }
+  return { data, dones };
+}
