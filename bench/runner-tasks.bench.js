@@ -2,13 +2,15 @@
 // Issue 2 benchmark: TASKS `true` tasks at max_parallel 8 through the workspace daemon
 // (submit all over one connection, wait for all), against `xargs -P8 -n1 true` measured
 // in the same run. Goal: at most 1.25x the baseline. Needs `npm run build` first.
-// Usage: node bench/runner-tasks.bench.js [--tasks N] [--keep]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Usage: node bench/runner-tasks.bench.js [--tasks N] [--keep] [--profile DIR]
+// --profile DIR: the daemon (only) writes a V8 CPU profile to DIR when it stops.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const LACP = join(REPO, 'bin', 'lacp.js');
@@ -17,7 +19,7 @@ const { workspacePaths } = await import(join(REPO, 'dist/workspace/workspace-pat
 
 const PARALLEL = 8;
 const GOAL_RATIO = 1.25;
-const { values } = parseArgs({ options: { tasks: { type: 'string', default: '1000' }, keep: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { tasks: { type: 'string', default: '1000' }, keep: { type: 'boolean' }, profile: { type: 'string' } } });
 const TASKS = Number(values.tasks);
 
 const result = (r) => console.log(`BENCH_RESULT ${JSON.stringify(r)}`);
@@ -38,8 +40,20 @@ function cpuMs(pid) {
 }
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
+/** Node refuses --cpu-prof in NODE_OPTIONS, so the daemon is started here with the flag, the way ensure-daemon starts it. */
+async function startProfiledDaemon(root, dir) {
+  const entry = join(REPO, 'dist/daemon/daemon-main.js');
+  spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, entry, '--workspace', root], { detached: true, stdio: 'ignore' }).unref();
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(join(root, '.lacp', 'daemon.pid'))) {
+    if (Date.now() > deadline) throw new Error('the profiled daemon did not start');
+    await delay(20); // no event to wait for across processes
+  }
+}
+
 async function throughDaemon(root) {
-  lacp(root, ['daemon', 'start']);
+  if (values.profile) await startProfiledDaemon(root, values.profile);
+  else lacp(root, ['daemon', 'start']);
   const pid = Number(readFileSync(join(root, '.lacp', 'daemon.pid'), 'utf8'));
   const client = await DaemonClient.connect(workspacePaths(root).socket);
   try {

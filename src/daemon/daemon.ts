@@ -12,7 +12,7 @@ import { watchOpenCodeAgent } from '../opencode/agent-state-watch.js';
 import { watchScreenPrompts } from '../pty/screen-prompt-watch.js';
 import { startOpenCodeBatch } from '../opencode/opencode-batch.js';
 import { startBatchProcess } from '../runner/batch-process.js';
-import { gitState } from '../runner/git-state.js';
+import { gitState, knownGitState } from '../runner/git-state.js';
 import { planTask, type TaskPlan } from '../runner/task-plan.js';
 import { TaskDriver, type TaskHost } from '../runner/task-driver.js';
 import { taskBaseEnv } from '../runner/task-base-env.js';
@@ -137,7 +137,9 @@ export class Daemon implements TaskHost {
     void gitState(plan.cwd).then((git) => {
       if (!git) return;
       record.git = git;
-      writeTaskRecord(taskDir, record);
+      // The task's next task.json write (its start or its end) carries it: one write less per task.
+      // A task that has ended already gets no other write.
+      if (driver.stage === 'done') writeTaskRecord(taskDir, record);
     });
     driver.input({ type: 'submit' });
     return { run_id: runId, task_id: taskId };
@@ -384,7 +386,7 @@ export class Daemon implements TaskHost {
       vars: plan.vars,
       tool_config: plan.spec,
       tool_config_hash: plan.specHash,
-      git: null,
+      git: knownGitState(plan.cwd) ?? null,
       lacp_version: LACP_VERSION,
       timeout_sec: plan.timeoutMs === null ? null : plan.timeoutMs / 1000,
       pid: null,

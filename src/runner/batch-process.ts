@@ -1,7 +1,8 @@
-import { createWriteStream, statSync, type WriteStream } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { execa } from 'execa';
 import { installHint } from '../opencode/opencode-launch.js';
 import type { TaskPlan } from './task-plan.js';
 import type { ProcessEvents, TaskProcess } from './task-process.js';
@@ -14,67 +15,103 @@ export interface BatchOptions {
 }
 
 /**
- * Starts a batch task: its own session and process group (detached), stdin empty or
- * the rendered `stdin` template, stdout and stderr streamed to files with
- * backpressure, so memory stays flat whatever the output size.
+ * Starts a batch task: its own session and process group (detached: setsid), stdin
+ * empty or the rendered `stdin` template, stdout and stderr in their log files.
+ *
+ * When nobody needs to see the output as it comes, the child gets the log files
+ * themselves as stdout and stderr: the kernel writes them, memory stays flat, and the
+ * daemon spends nothing per byte (no pipes, streams or buffers; a thousand short
+ * tasks spent a good part of their daemon time there, and in execa around it). Output is
+ * piped through the daemon only for a tap (OpenCode's JSON) or an idle timeout, which
+ * must notice each chunk; there the streams apply backpressure, so memory stays flat too.
  */
 export function startBatchProcess(plan: TaskPlan, opts: BatchOptions, events: ProcessEvents): TaskProcess {
-  const stdoutFile = createWriteStream(join(opts.taskDir, 'stdout.log'));
-  const stderrFile = createWriteStream(join(opts.taskDir, 'stderr.log'));
-  const files = [stdoutFile, stderrFile];
-
+  const stdoutPath = join(opts.taskDir, 'stdout.log');
+  const stderrPath = join(opts.taskDir, 'stderr.log');
   const cwdProblem = checkCwd(plan.cwd);
   if (cwdProblem) {
-    for (const f of files) f.end();
+    closeSync(openSync(stdoutPath, 'w'));
+    closeSync(openSync(stderrPath, 'w'));
     queueMicrotask(() => events.onSpawnError(cwdProblem));
-    return { drained: () => Promise.all(files.map((f) => finished(f))).then(() => undefined), sendKeys() {}, abandon() {} };
+    return { drained: () => Promise.resolve(), sendKeys() {}, abandon() {} };
   }
+  const watched = opts.onStdout !== undefined || plan.idleTimeoutMs !== null;
+  return watched ? startPiped(plan, opts, events, stdoutPath, stderrPath) : startToFiles(plan, opts, events, stdoutPath, stderrPath);
+}
 
-  const subprocess = execa(plan.argv[0]!, plan.argv.slice(1), {
-    cwd: plan.cwd,
-    env: { ...opts.baseEnv, ...plan.addedEnv },
-    extendEnv: false,
-    detached: true, // setsid: the task leads its own session and group, so signals reach all of it
-    ...(plan.stdin === null ? { stdin: 'ignore' as const } : { input: plan.stdin }),
-    stdout: 'pipe',
-    stderr: 'pipe',
-    buffer: false,
-    reject: false,
-    cleanup: false, // the daemon owns the lifecycle: cancel and crash recovery, not exit hooks
-    forceKillAfterDelay: false,
-  });
+function startToFiles(plan: TaskPlan, opts: BatchOptions, events: ProcessEvents, stdoutPath: string, stderrPath: string): TaskProcess {
+  const out = openSync(stdoutPath, 'w');
+  const err = openSync(stderrPath, 'w');
+  try {
+    const child = spawnTask(plan, opts, [out, err], events);
+    if (child) watchLifecycle(child, plan, events);
+  } finally {
+    // The child holds its own copies; ours would only leak a descriptor per task.
+    closeSync(out);
+    closeSync(err);
+  }
+  // Every byte the child wrote is in the files already: nothing to drain or abandon.
+  return { drained: () => Promise.resolve(), sendKeys() {}, abandon() {} };
+}
 
-  let spawned = false;
-  subprocess.once('spawn', () => {
-    spawned = true;
-    events.onSpawn(subprocess.pid!);
-  });
-  // 'exit', not the promise: a background child holding the pipes must not delay the ending.
-  subprocess.once('exit', (code, signal) => events.onExit(code, signal));
-  subprocess.then((result) => {
-    if (!spawned) events.onSpawnError(spawnMessage(plan.argv[0]!, result.code, result.originalMessage));
-  });
-
-  pipeToFile(subprocess.stdout, stdoutFile, events, opts.onStdout);
-  pipeToFile(subprocess.stderr, stderrFile, events);
-
+function startPiped(plan: TaskPlan, opts: BatchOptions, events: ProcessEvents, stdoutPath: string, stderrPath: string): TaskProcess {
+  const stdoutFile = createWriteStream(stdoutPath);
+  const stderrFile = createWriteStream(stderrPath);
+  const files = [stdoutFile, stderrFile];
+  const child = spawnTask(plan, opts, ['pipe', 'pipe'], events);
+  if (child) watchLifecycle(child, plan, events);
+  pipeToFile(child?.stdout ?? null, stdoutFile, events, opts.onStdout);
+  pipeToFile(child?.stderr ?? null, stderrFile, events);
   return {
     drained: () => Promise.all(files.map((f) => finished(f).catch(() => undefined))).then(() => undefined),
     sendKeys() {},
     abandon() {
-      subprocess.stdout?.destroy();
-      subprocess.stderr?.destroy();
+      child?.stdout?.destroy();
+      child?.stderr?.destroy();
       for (const f of files) f.end();
     },
   };
 }
 
-function pipeToFile(
-  source: NodeJS.ReadableStream | null,
-  file: WriteStream,
-  events: ProcessEvents,
-  tap?: (chunk: Buffer) => void,
-): void {
+/** Null when the spawn failed at once (reported to `events`); ENOENT and its kin come later as 'error'. */
+function spawnTask(plan: TaskPlan, opts: BatchOptions, output: [number, number] | ['pipe', 'pipe'], events: ProcessEvents): ChildProcess | null {
+  let child: ChildProcess;
+  try {
+    child = spawn(plan.argv[0]!, plan.argv.slice(1), {
+      cwd: plan.cwd,
+      env: { ...opts.baseEnv, ...plan.addedEnv },
+      detached: true, // setsid: the task leads its own session and group, so signals reach all of it
+      stdio: [plan.stdin === null ? 'ignore' : 'pipe', ...output],
+    });
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    queueMicrotask(() => events.onSpawnError(spawnMessage(plan.argv[0]!, code, message)));
+    return null;
+  }
+  if (plan.stdin !== null && child.stdin) {
+    // A task that exits without reading its stdin closes the pipe: that is its business, not an error.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(plan.stdin);
+  }
+  return child;
+}
+
+/** Spawn, spawn failure and exit, each reported once. */
+function watchLifecycle(child: ChildProcess, plan: TaskPlan, events: ProcessEvents): void {
+  let spawned = false;
+  child.once('spawn', () => {
+    spawned = true;
+    events.onSpawn(child.pid!);
+  });
+  child.on('error', (err: NodeJS.ErrnoException) => {
+    if (!spawned) events.onSpawnError(spawnMessage(plan.argv[0]!, err.code, err.message));
+    // After the spawn, errors are failed signals to a process that is already gone: its exit reports it.
+  });
+  // 'exit', not 'close': a background child holding the pipes must not delay the ending.
+  child.once('exit', (code, signal) => events.onExit(code, signal));
+}
+
+function pipeToFile(source: Readable | null, file: WriteStream, events: ProcessEvents, tap?: (chunk: Buffer) => void): void {
   if (!source) {
     file.end();
     return;

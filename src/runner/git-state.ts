@@ -9,15 +9,25 @@ export interface GitState {
   dirty: boolean;
 }
 
-const cache = new Map<string, { at: number; state: Promise<GitState | null> }>();
+const cache = new Map<string, { at: number; state: Promise<GitState | null>; settled?: GitState | null }>();
 
 /** HEAD and dirty flag of the repository holding `cwd`; null outside a repository or without git. */
 export function gitState(cwd: string): Promise<GitState | null> {
   const hit = cache.get(cwd);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.state;
-  const state = lookup(cwd);
-  cache.set(cwd, { at: Date.now(), state });
-  return state;
+  const entry: { at: number; state: Promise<GitState | null>; settled?: GitState | null } = { at: Date.now(), state: lookup(cwd) };
+  void entry.state.then((settled) => (entry.settled = settled));
+  cache.set(cwd, entry);
+  return entry.state;
+}
+
+/**
+ * The state of `cwd` if a lookup has finished within the cache window, without waiting:
+ * the task record then carries it from its first write. Undefined when not known yet.
+ */
+export function knownGitState(cwd: string): GitState | null | undefined {
+  const hit = cache.get(cwd);
+  return hit && Date.now() - hit.at < CACHE_MS ? hit.settled : undefined;
 }
 
 async function lookup(cwd: string): Promise<GitState | null> {

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { hasEnvMarker, listPids, readProc } from './proc-table.js';
+import { envMarkersOf, listPids, readProc } from './proc-table.js';
 
 export const TASK_MARKER_VAR = 'LACP_TASK_ID';
 
@@ -8,27 +8,65 @@ const SWEEP_ROUNDS = 20;
 /** Pause between sweep rounds: long enough for SIGKILL to land. */
 const SWEEP_PAUSE_MS = 10;
 
+/** What identifies a task's processes: its leader's session and group, and its environment marker. */
+interface TaskQuery {
+  leaderPid: number | null;
+  marker: string;
+  /** The leader's start time when known: a descendant cannot be older than the task. */
+  notBeforeTicks: number;
+}
+
 /**
- * Every live process of a task: its session and process group (the task's leader
+ * Every live process of each task: its session and process group (the task's leader
  * started both, so their ids are its pid), plus anything that left them (setsid,
  * double fork) but still carries the task's environment marker.
  *
- * `notBeforeTicks` is the leader's start time when known: a descendant cannot be
- * older than the task, so older processes are not searched for the marker. That
- * skips reading the environment of nearly every process on the machine, the bulk
- * of a sweep's cost when tasks are short and many.
+ * One pass over /proc answers all the tasks at once: reading every process's stat is
+ * the bulk of a sweep's cost when tasks are short and many. Only processes younger
+ * than a task are searched for its marker, which skips reading the environment of
+ * nearly every process on the machine.
  */
-export function findTaskProcesses(leaderPid: number | null, taskId: string, notBeforeTicks = 0): number[] {
-  const marker = `${TASK_MARKER_VAR}=${taskId}`;
-  const found: number[] = [];
+function scanTasks(queries: readonly TaskQuery[]): number[][] {
+  const found = queries.map((): number[] => []);
   for (const pid of listPids()) {
     if (pid === process.pid) continue;
     const info = readProc(pid);
     if (!info || info.state === 'Z') continue;
-    const inTree = leaderPid !== null && (info.sid === leaderPid || info.pgid === leaderPid);
-    if (inTree || (info.startTicks >= notBeforeTicks && hasEnvMarker(pid, marker))) found.push(pid);
+    const searched: number[] = [];
+    queries.forEach((q, i) => {
+      if (q.leaderPid !== null && (info.sid === q.leaderPid || info.pgid === q.leaderPid)) found[i]!.push(pid);
+      else if (info.startTicks >= q.notBeforeTicks) searched.push(i);
+    });
+    if (searched.length === 0) continue;
+    const carried = new Set(envMarkersOf(pid, searched.map((i) => queries[i]!.marker)));
+    for (const i of searched) if (carried.has(queries[i]!.marker)) found[i]!.push(pid);
   }
   return found;
+}
+
+/** The live processes of one task, found now. */
+export function findTaskProcesses(leaderPid: number | null, taskId: string, notBeforeTicks = 0): number[] {
+  return scanTasks([{ leaderPid, marker: markerOf(taskId), notBeforeTicks }])[0]!;
+}
+
+function markerOf(taskId: string): string {
+  return `${TASK_MARKER_VAR}=${taskId}`;
+}
+
+/** Sweeps asked for in the same turn of the event loop (tasks ending together) share one scan. */
+let pendingScans: { query: TaskQuery; resolve: (pids: number[]) => void }[] = [];
+
+function scanSoon(query: TaskQuery): Promise<number[]> {
+  return new Promise((resolve) => {
+    if (pendingScans.length === 0)
+      setImmediate(() => {
+        const batch = pendingScans;
+        pendingScans = [];
+        const found = scanTasks(batch.map((p) => p.query));
+        batch.forEach((p, i) => p.resolve(found[i]!));
+      });
+    pendingScans.push({ query, resolve });
+  });
 }
 
 /** Sends one signal to the whole task: group first (one syscall, no race with forks), then stragglers. */
@@ -68,7 +106,7 @@ export async function sweepTask(leaderPid: number | null, taskId: string, notBef
         // no group left
       }
     }
-    const left = findTaskProcesses(leaderPid, taskId, notBeforeTicks);
+    const left = await scanSoon({ leaderPid, marker: markerOf(taskId), notBeforeTicks });
     if (left.length === 0) return killed;
     for (const pid of left) {
       try {
