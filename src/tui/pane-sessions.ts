@@ -5,6 +5,8 @@ import { ParseScheduler } from './parse-scheduler.js';
 
 /** History each pane keeps for scrolling back (lines above the screen). */
 const PANE_SCROLLBACK = 2000;
+/** How long after a keystroke the other panes' parsing yields to the typed-into one. */
+const TYPING_PRIORITY_MS = 250;
 
 export interface PaneSession {
   taskId: string;
@@ -92,6 +94,7 @@ export class PaneSessions {
 
   input(taskId: string, data: string): void {
     this.sessions.get(taskId)?.follower?.input(data);
+    this.parser.typing(TYPING_PRIORITY_MS);
   }
 
   dispose(): void {

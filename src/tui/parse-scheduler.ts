@@ -14,6 +14,11 @@ export interface ParseTarget {
 const BACKGROUND_CHARS_PER_TURN = 64 * 1024;
 /** A background pane's share never drops below this, however many panes flood. */
 const MIN_CHUNK = 8 * 1024;
+/**
+ * While the user types, background panes get their share once a frame rather than every
+ * turn: their floods then slow at the source and leave the CPU to the echo.
+ */
+const TYPING_BACKGROUND_INTERVAL_MS = 1000 / 60;
 
 interface Pending {
   data: string;
@@ -35,12 +40,19 @@ export class ParseScheduler {
   private selected: ParseTarget | null = null;
   private pumpQueued = false;
   private disposed = false;
+  /** Until when (performance.now()) background panes are slowed for typing. */
+  private typingUntil = 0;
 
   /** The pane keys go to (or the one on view): its output is never held back. */
   select(target: ParseTarget | null): void {
     if (this.selected === target) return;
     this.selected = target;
     this.schedulePump();
+  }
+
+  /** The user typed into the selected pane: slow the others down for `ms`. */
+  typing(ms: number): void {
+    this.typingUntil = performance.now() + ms;
   }
 
   write(target: ParseTarget, data: string, done: () => void): void {
@@ -75,10 +87,17 @@ export class ParseScheduler {
     if (this.pumpQueued || this.disposed) return;
     this.pumpQueued = true;
     // setImmediate, not a microtask: the loop polls sockets and the keyboard before the next chunk.
-    setImmediate(() => {
+    const run = () => {
       this.pumpQueued = false;
       this.pump();
-    });
+    };
+    if (performance.now() < this.typingUntil && !this.selectedWaiting()) setTimeout(run, TYPING_BACKGROUND_INTERVAL_MS);
+    else setImmediate(run);
+  }
+
+  private selectedWaiting(): boolean {
+    const lane = this.selected && this.lanes.get(this.selected);
+    return !!lane && !lane.busy && lane.queue.length > 0;
   }
 
   private pump(): void {
