@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { INDEX_FILE, RunIndex } from './run-index.js';
 import { loadSqlite } from './sqlite-driver.js';
+import type { RunScope } from './task-query.js';
 
 export type Warn = (line: string) => void;
 
@@ -11,11 +12,12 @@ export type Warn = (line: string) => void;
  * - `ifPresent`: only an index that exists (`lacp ls` does not create one).
  * - `create`: creates it; a file that is not a readable index is deleted and built
  *   again, since the index is derived.
- * Either way it is brought up to date first (`catchUp`), unless told not to.
+ * Either way it is brought up to date first (`catchUp`), unless told not to: the runs
+ * `scope` covers (RunIndex.sync), every run by default.
  */
 export async function openIndex(
   runsDir: string,
-  { mode, warn, catchUp = true }: { mode: 'ifPresent' | 'create'; warn: Warn; catchUp?: boolean },
+  { mode, warn, catchUp = true, scope = 'all' }: { mode: 'ifPresent' | 'create'; warn: Warn; catchUp?: boolean; scope?: RunScope },
 ): Promise<RunIndex | null> {
   // No runs/ yet (or not a workspace): nothing to index, and nothing is created here.
   if (!existsSync(runsDir) || (mode === 'ifPresent' && !RunIndex.exists(runsDir))) return null;
@@ -37,7 +39,7 @@ export async function openIndex(
   }
   if (catchUp) {
     try {
-      index.sync();
+      index.sync({ scope });
     } catch (err) {
       // Another process holds the write lock for long (a rebuild): answer from what is indexed.
       if ((err as { code?: string }).code !== 'SQLITE_BUSY') {

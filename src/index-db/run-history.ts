@@ -10,7 +10,7 @@ import { listRuns, type RunScope } from './task-query.js';
  * up to date first), else folded from the JSONL. Both give the same rows.
  */
 export async function listHistory(runsDir: string, scope: RunScope, filter: TaskFilter, warn: Warn, now = Date.now()): Promise<RunRow[]> {
-  const index = await openIndex(runsDir, { mode: 'ifPresent', warn });
+  const index = await openIndex(runsDir, { mode: 'ifPresent', warn, scope });
   if (index) {
     try {
       return listRuns(index.db, scope, filter, now);

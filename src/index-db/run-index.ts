@@ -7,6 +7,7 @@ import { parseTelemetry } from '../telemetry/telemetry-reader.js';
 import { configure, createSchema, ensureSchema } from './index-schema.js';
 import { eventId, IndexStatements } from './index-statements.js';
 import type { SqliteDb, SqliteOpen } from './sqlite-driver.js';
+import type { RunScope } from './task-query.js';
 import { applyTaskEvent, type IndexedTask } from './task-fold.js';
 import { OUTPUT_STREAMS, readBoundedOutput } from './task-output.js';
 import { readAt } from '../telemetry/read-at.js';
@@ -78,8 +79,13 @@ export class RunIndex {
     return this.sync();
   }
 
-  /** Brings every run up to date (at most `maxBytes` of telemetry read, so a caller can yield) and forgets runs gone from disk. */
-  sync({ maxBytes = Infinity } = {}): SyncReport {
+  /**
+   * Brings every run up to date (at most `maxBytes` of telemetry read, so a caller can yield) and forgets runs gone from disk.
+   * With a `scope` short of 'all', only the runs it covers are checked for growth (a `stat` each): a listing of
+   * the newest run then costs one `stat`, not one per run. Runs new to the index are indexed whatever the scope,
+   * so the newest run on disk is the newest in the index.
+   */
+  sync({ maxBytes = Infinity, scope = 'all' }: { maxBytes?: number; scope?: RunScope } = {}): SyncReport {
     const report = emptyReport();
     const onDisk = this.store.list();
     const present = new Set(onDisk);
@@ -89,7 +95,10 @@ export class RunIndex {
       report.removed++;
     }
     const offsets = new Map((this.st.offsets.all() as { run_id: string; offset: number }[]).map((r) => [r.run_id, r.offset]));
-    const stale = onDisk.filter((id) => !offsets.has(id) || fileSize(this.store.telemetryFile(id)) !== offsets.get(id));
+    const checked = scope === 'all' ? null : new Set(scope === 'newest' ? onDisk.slice(-1) : [scope.run]);
+    const stale = onDisk.filter(
+      (id) => !offsets.has(id) || ((checked === null || checked.has(id)) && fileSize(this.store.telemetryFile(id)) !== offsets.get(id)),
+    );
     let budget = maxBytes;
     // Runs are indexed in groups, one transaction each: FTS5 writes a segment per transaction, so
     // a few large ones index several times faster than one per run, and a group stays bounded.

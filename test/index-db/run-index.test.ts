@@ -165,6 +165,27 @@ describe('RunIndex', () => {
     expect(listRuns(index.db, 'all').map((r) => r.run_id)).toEqual(['RUN-20261120-001']);
   });
 
+  it('catches up only the runs a scope covers, but always indexes new runs and forgets removed ones', () => {
+    const [a, b] = writeHistory();
+    const index = openRunIndex();
+    index.sync();
+    const taskIds = (scope: 'all' | 'newest' | { run: string }) => listRuns(index.db, scope).map((r) => [r.run_id, r.tasks.map((t) => t.task_id)]);
+    // Both runs grow; a 'newest' catch-up reads only the newest one.
+    a!.task({ id: 't-a3' });
+    b!.task({ id: 't-b3' });
+    expect(index.sync({ scope: 'newest' })).toMatchObject({ runs: 1, events: 3 }); // t-b3 queued, started, completed
+    expect(taskIds('newest')).toEqual([['RUN-20261120-002', ['t-b1', 't-b2', 't-b3']]]);
+    expect(taskIds({ run: 'RUN-20261120-001' })).toEqual([['RUN-20261120-001', ['t-a1', 't-a2']]]);
+    // A run new to the index is indexed whatever the scope: it is the newest one now.
+    const c = new RunFixture(runsDir, 'RUN-20261121-001').start('third').task({ id: 't-c1' });
+    index.sync({ scope: { run: 'RUN-20261120-001' } });
+    expect(taskIds({ run: 'RUN-20261120-001' })).toEqual([['RUN-20261120-001', ['t-a1', 't-a2', 't-a3']]]);
+    expect(taskIds('newest')).toEqual([[c.runId, ['t-c1']]]);
+    rmSync(c.dir, { recursive: true });
+    expect(index.sync({ scope: 'newest' }).removed).toBe(1);
+    expect(taskIds('all').map(([id]) => id)).toEqual(['RUN-20261120-001', 'RUN-20261120-002']);
+  });
+
   it('indexes a finished task\'s output once, bounded to its head and tail', () => {
     const run = new RunFixture(runsDir, 'RUN-20261120-001').start();
     const big = `HEADWORD ${'x'.repeat(200_000)} MIDDLEWORD ${'y'.repeat(200_000)} TAILWORD\n`;

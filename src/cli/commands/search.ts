@@ -25,7 +25,8 @@ export async function searchCommand(argv: string[]): Promise<number> {
   const runsDir = ctx.paths.runsDir;
   if (values.run && !new RunStore(runsDir).exists(values.run)) throw new CliError(`no run ${values.run} in ${runsDir}`);
   const opts = { run: values.run, limit };
-  const index = await openIndex(runsDir, { mode: 'create', warn: (line) => process.stderr.write(`lacp: warning: ${line}\n`) });
+  const warn = (line: string) => process.stderr.write(`lacp: warning: ${line}\n`);
+  const index = await openIndex(runsDir, { mode: 'create', warn, scope: values.run ? { run: values.run } : 'all' });
   let hits: SearchHit[];
   try {
     hits = index ? searchIndex(index.db, text, opts) : searchJsonl(runsDir, text, opts);
