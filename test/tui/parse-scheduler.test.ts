@@ -76,6 +76,22 @@ describe('ParseScheduler', () => {
     b.dispose();
   });
 
+  it('while the user types, holds background panes to a share per frame, not per turn, and the typed-into pane still goes at once', async () => {
+    const scheduler = new ParseScheduler();
+    const selected = new RecordingTarget();
+    const background = new RecordingTarget();
+    scheduler.typing(10_000);
+    scheduler.select(selected);
+    scheduler.write(background, 'b'.repeat(10), () => undefined);
+    scheduler.write(selected, 'echo', () => undefined);
+    expect(selected.chunks).toEqual(['echo']);
+    await turn();
+    expect(background.chunks).toEqual([]); // a turn of the loop is not enough while typing
+    const frame = new Promise<void>((resolve) => setTimeout(resolve, 40)); // a timer, not a turn: two frames' time
+    await frame;
+    expect(background.chunks).toEqual(['b'.repeat(10)]);
+  });
+
   it('never splits a surrogate pair between chunks', async () => {
     const scheduler = new ParseScheduler();
     const pane = new RecordingTarget();
