@@ -30,19 +30,34 @@ export interface RunRow {
 
 /** Folds a run's events, oldest first, into its task rows. Durations of live tasks run to `now`. */
 export function foldRun(runId: string, events: readonly TelemetryEvent[], now: number): RunRow {
-  const run: RunRow = { run_id: runId, title: null, started_at: null, tasks: [] };
-  const byId = new Map<string, TaskRow>();
-  for (const e of events) {
+  const fold = new RunFold(runId);
+  for (const e of events) fold.apply(e);
+  return fold.rows(now);
+}
+
+/**
+ * A run's task rows kept up to date one event at a time: what a live view holds instead
+ * of the events themselves, so its memory and its refresh grow with tasks, not events.
+ */
+export class RunFold {
+  private readonly run: RunRow;
+  private readonly byId = new Map<string, TaskRow>();
+
+  constructor(runId: string) {
+    this.run = { run_id: runId, title: null, started_at: null, tasks: [] };
+  }
+
+  apply(e: TelemetryEvent): void {
     if (e.event === 'run_started') {
-      run.title = e.title;
-      run.started_at = e.ts;
-      continue;
+      this.run.title = e.title;
+      this.run.started_at = e.ts;
+      return;
     }
-    let row = byId.get(e.task_id);
+    let row = this.byId.get(e.task_id);
     if (!row) {
       row = {
         task_id: e.task_id,
-        run_id: runId,
+        run_id: this.run.run_id,
         tool: e.tool,
         mode: e.mode,
         phase: e.phase,
@@ -58,8 +73,8 @@ export function foldRun(runId: string, events: readonly TelemetryEvent[], now: n
         summary: e.summary,
         started_by: null,
       };
-      byId.set(e.task_id, row);
-      run.tasks.push(row);
+      this.byId.set(e.task_id, row);
+      this.run.tasks.push(row);
     }
     row.status = e.status;
     if (e.event === 'task_queued') {
@@ -77,9 +92,14 @@ export function foldRun(runId: string, events: readonly TelemetryEvent[], now: n
       row.summary = e.summary;
     }
   }
-  for (const row of run.tasks)
-    if (row.ended_at === null && row.started_at !== null) row.duration_ms = Math.max(0, now - Date.parse(row.started_at));
-  return run;
+
+  /** A copy of the rows as of `now`: live tasks' durations run to it. */
+  rows(now: number): RunRow {
+    const tasks = this.run.tasks.map((row) =>
+      row.ended_at === null && row.started_at !== null ? { ...row, duration_ms: Math.max(0, now - Date.parse(row.started_at)) } : { ...row },
+    );
+    return { ...this.run, tasks };
+  }
 }
 
 /** `1.2s`, `3m04s`, `2h05m`: short enough for a column. */

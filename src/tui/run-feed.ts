@@ -1,5 +1,5 @@
 import type { TelemetryEvent } from '../core/events.js';
-import { foldRun, type RunRow } from '../core/task-view.js';
+import { RunFold, type RunRow } from '../core/task-view.js';
 import type { DaemonClient } from '../client/daemon-client.js';
 import type { RunStore } from '../telemetry/run-store.js';
 import { usageOf, type TokenUsage } from './token-usage.js';
@@ -16,7 +16,8 @@ const INITIAL_LOG_EVENTS = 200;
  * files already hold (by seq), so nothing falls between the two.
  */
 export class RunFeed {
-  private readonly events = new Map<string, TelemetryEvent[]>();
+  /** Each run's rows, folded as events arrive: the events themselves are not kept. */
+  private readonly runs = new Map<string, RunFold>();
   private readonly lastSeq = new Map<string, number>();
   private readonly pids: Record<string, number> = {};
   /** Tokens and cost tools reported, over the runs loaded. */
@@ -36,14 +37,19 @@ export class RunFeed {
       if (this.loaded) this.accept(data as TelemetryEvent);
       else this.buffered.push(data as TelemetryEvent);
     });
+    let recent: TelemetryEvent[] = [];
     for (const id of this.store.list().slice(-MAX_RUNS_SHOWN)) {
       const events = readTelemetry(this.store.telemetryFile(id)).events;
-      this.events.set(id, events);
+      const fold = new RunFold(id);
+      for (const e of events) {
+        fold.apply(e);
+        this.notePid(e);
+      }
+      this.runs.set(id, fold);
       this.lastSeq.set(id, events.at(-1)?.seq ?? -1);
-      for (const e of events) this.notePid(e);
+      recent = recent.concat(events.slice(-INITIAL_LOG_EVENTS));
     }
-    const all = [...this.events.values()].flat().sort((a, b) => a.ts.localeCompare(b.ts));
-    this.fresh = all.slice(-INITIAL_LOG_EVENTS);
+    this.fresh = recent.sort((a, b) => a.ts.localeCompare(b.ts)).slice(-INITIAL_LOG_EVENTS);
     this.loaded = true;
     for (const e of this.buffered.splice(0)) this.accept(e);
     this.onChange();
@@ -52,9 +58,9 @@ export class RunFeed {
   private accept(e: TelemetryEvent): void {
     if (e.seq <= (this.lastSeq.get(e.run_id) ?? -1)) return;
     this.lastSeq.set(e.run_id, e.seq);
-    const list = this.events.get(e.run_id) ?? [];
-    list.push(e);
-    this.events.set(e.run_id, list);
+    let fold = this.runs.get(e.run_id);
+    if (!fold) this.runs.set(e.run_id, (fold = new RunFold(e.run_id)));
+    fold.apply(e);
     this.notePid(e);
     this.fresh.push(e);
     this.changed = true;
@@ -83,7 +89,7 @@ export class RunFeed {
 
   fold(now = Date.now()): { runs: RunRow[]; pids: Record<string, number>; usage: TokenUsage } {
     this.changed = false;
-    const ids = [...this.events.keys()].sort();
-    return { runs: ids.map((id) => foldRun(id, this.events.get(id)!, now)), pids: { ...this.pids }, usage: { ...this.usage } };
+    const ids = [...this.runs.keys()].sort();
+    return { runs: ids.map((id) => this.runs.get(id)!.rows(now)), pids: { ...this.pids }, usage: { ...this.usage } };
   }
 }
