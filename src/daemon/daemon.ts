@@ -138,8 +138,7 @@ export class Daemon implements TaskHost {
       if (!git) return;
       record.git = git;
       // The task's next task.json write (its start or its end) carries it: one write less per task.
-      // A task that has ended already gets no other write.
-      if (driver.stage === 'done') writeTaskRecord(taskDir, record);
+      driver.recordChanged();
     });
     driver.input({ type: 'submit' });
     return { run_id: runId, task_id: taskId };

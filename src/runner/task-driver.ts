@@ -5,7 +5,7 @@ import type { TaskRecord } from '../core/task-record.js';
 import type { TaskStatus } from '../core/status.js';
 import { initialState, step, type Effect, type Input, type MachineConfig, type Outcome, type Stage, type TaskState, type TimerKind } from '../core/task-machine.js';
 import { logPaths } from '../telemetry/run-store.js';
-import { writeTaskRecord } from '../telemetry/task-record-file.js';
+import { TaskRecordFile } from '../telemetry/task-record-file.js';
 import { readProc } from './proc-table.js';
 import { signalTask, sweepTask } from './process-tree.js';
 import type { TaskPlan } from './task-plan.js';
@@ -43,14 +43,18 @@ export class TaskDriver {
   private sweep: Promise<unknown> = Promise.resolve();
   private readonly doneWaiters: ((o: Outcome) => void)[] = [];
   private finalOutcome: Outcome | null = null;
+  private readonly recordFile: TaskRecordFile;
 
+  /** `record` is on disk already (task.json exists once a submit returns); the driver rewrites it as the task moves on. */
   constructor(
     readonly id: TaskIdentity,
     readonly plan: TaskPlan,
     readonly record: TaskRecord,
     private readonly config: MachineConfig,
     private readonly host: TaskHost,
-  ) {}
+  ) {
+    this.recordFile = new TaskRecordFile(id.taskDir, record);
+  }
 
   get taskId(): string {
     return this.id.taskId;
@@ -90,6 +94,11 @@ export class TaskDriver {
     const { state, effects } = step(this.config, this.state, input);
     this.state = state;
     for (const effect of effects) this.perform(effect);
+  }
+
+  /** Someone changed `record` from outside (git state found late): rewrite task.json if no later write of the task's own will. */
+  recordChanged(): void {
+    if (this.state.stage === 'done') void this.recordFile.save();
   }
 
   /** Types into the task (interactive only). */
@@ -228,14 +237,17 @@ export class TaskDriver {
       { durable: true },
     );
     this.host.releaseSlot(this);
-    await written;
+    // Whoever waits for the ending may read task.json next: it holds the outcome by then.
+    await Promise.all([written, this.lastRecordWrite]);
     this.host.finished(this, outcome);
     for (const resolve of this.doneWaiters.splice(0)) resolve(outcome);
   }
 
+  private lastRecordWrite: Promise<void> = Promise.resolve();
+
   private saveRecord(patch: Partial<TaskRecord>): void {
     Object.assign(this.record, patch);
-    writeTaskRecord(this.id.taskDir, this.record);
+    this.lastRecordWrite = this.recordFile.save();
   }
 
   /** Fills in the fields every task event carries. */
