@@ -3,7 +3,9 @@ import { CheckpointKind, ErrorClass, TaskMode, TaskStatus } from './status.js';
 
 /**
  * Telemetry events: the one registry. Writers build these, readers validate every
- * line with them, and the wire protocol carries them unchanged.
+ * line with them, and the wire protocol carries them unchanged. The file readers
+ * check lines with src/telemetry/event-check.ts (the same acceptance without loading
+ * zod); test/telemetry/event-check.test.ts fails until a change here is made there too.
  */
 const isoUtcMillis = z.iso.datetime({ offset: false, precision: 3 });
 
