@@ -47,15 +47,22 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** z.object: every field checked in order, unknown keys dropped; an optional field may be absent. */
 function object(fields: readonly Field[]): Check {
+  // Plain arrays and an index loop: readers run this cold (a CLI exits before the JIT warms up),
+  // where destructuring each field in a for-of cost several times the check itself.
+  const keys = fields.map((f) => f[0]);
+  const checks = fields.map((f) => f[1]);
+  const optional = fields.map((f) => f[2] === 'optional');
   return (v) => {
     if (!isRecord(v)) return INVALID;
     const out: Record<string, unknown> = {};
-    for (const [key, check, optional] of fields) {
-      if (!(key in v)) {
-        if (optional) continue;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const raw = v[key];
+      if (raw === undefined && !(key in v)) {
+        if (optional[i]) continue;
         return INVALID;
       }
-      const value = check(v[key]);
+      const value = checks[i]!(raw);
       if (value === INVALID) return INVALID;
       out[key] = value;
     }
