@@ -93,7 +93,10 @@ export class PaneSessions {
   }
 
   input(taskId: string, data: string): void {
-    this.sessions.get(taskId)?.follower?.input(data);
+    const follower = this.sessions.get(taskId)?.follower;
+    // Keys typed before the pane's attach completes still reach the task (same connection, same order).
+    if (follower) follower.input(data);
+    else void this.client.request('input', { task_id: taskId, data }).catch((err: Error) => this.log.write(`input ${taskId}: ${err.message}`));
     this.parser.typing(TYPING_PRIORITY_MS);
   }
 
