@@ -19,8 +19,8 @@ import { RemoteScreen } from './screen-host.js';
  * PTY is paused, and the level at which it resumes. Far above a client's watermark:
  * the worker parses on the other core while this thread reads, records and fans out.
  */
-const PARSER_HIGH_WATERMARK = 2_000_000;
-const PARSER_LOW_WATERMARK = 500_000;
+const PARSER_HIGH_WATERMARK = 4_000_000;
+const PARSER_LOW_WATERMARK = 1_000_000;
 
 /**
  * Output is recorded and handed to the screen worker in batches this old or this large:

@@ -5,9 +5,9 @@ export const BATCH_MS = 5;
 /** A batch this large goes out at once rather than waiting for the clock. */
 const MAX_BATCH_CHARS = 64 * 1024;
 /** Unacknowledged characters past which a client holds the PTY back (VS Code's figure). */
-export const HIGH_WATERMARK = 100_000;
+export const HIGH_WATERMARK = 256_000;
 /** ...and below which it lets the PTY go again. */
-export const LOW_WATERMARK = 5_000;
+export const LOW_WATERMARK = 128_000;
 /** A client that stays over the high watermark this long is dropped, not waited for. */
 export const STALL_DROP_MS = 3_000;
 

@@ -76,13 +76,17 @@ class ScreenWorker {
     else screen?.reply(m.data);
   }
 
-  /** A dead worker takes its screens with it: their questions fail, and the next screen starts a new one. */
+  /**
+   * A dead worker takes its screens with it: their questions fail and their output no
+   * longer holds the PTY back (nothing will parse it). The next screen starts a new worker.
+   */
   private lost(worker: Worker, err: Error): void {
     if (this.worker !== worker) return;
     this.worker = null;
+    console.error(`lacp: the screen worker failed; screens of running tasks are lost: ${err.message}`);
     for (const p of this.pending.values()) p.fail(err);
     this.pending.clear();
-    for (const screen of this.screens.values()) screen.parsed(Infinity);
+    for (const screen of this.screens.values()) screen.lost(err);
     this.screens.clear();
   }
 }
@@ -99,6 +103,7 @@ export class RemoteScreen {
   private readonly id: number;
   private backlog = 0;
   private disposed = false;
+  private failure: Error | null = null;
   private size: { cols: number; rows: number };
   private replyListener: (data: string) => void = () => undefined;
 
@@ -123,14 +128,14 @@ export class RemoteScreen {
   }
 
   write(data: string): void {
-    if (this.disposed || !data) return;
+    if (this.disposed || this.failure || !data) return;
     this.backlog += data.length;
     shared.post({ op: 'write', id: this.id, data });
   }
 
   resize(cols: number, rows: number): void {
-    if (this.disposed) return;
     this.size = { cols, rows };
+    if (this.disposed || this.failure) return;
     shared.post({ op: 'resize', id: this.id, cols, rows });
   }
 
@@ -151,7 +156,14 @@ export class RemoteScreen {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    shared.close(this.id, this);
+    if (!this.failure) shared.close(this.id, this);
+  }
+
+  /** @internal the worker holding this screen died. */
+  lost(err: Error): void {
+    this.failure = new Error(`this task's screen was lost: ${err.message}`);
+    this.backlog = 0;
+    this.onParsed();
   }
 
   /** @internal the worker parsed `chars` more characters. */
@@ -167,6 +179,7 @@ export class RemoteScreen {
 
   private async ask(request: { op: 'snapshot'; id: number; scrollback: number } | { op: 'text'; id: number; taskId: string }): Promise<Answer> {
     if (this.disposed) throw new Error('the screen was disposed');
+    if (this.failure) throw this.failure;
     const answer = await shared.ask(this, request);
     if (answer === null) throw new Error('the screen was disposed');
     return answer;
