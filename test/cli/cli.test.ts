@@ -85,6 +85,26 @@ describe('lacp listings', () => {
     for (const line of String(r.stdout).split('\n')) TelemetryEvent.parse(JSON.parse(line));
   });
 
+  it('events --follow picks up a run started after it began', async () => {
+    const child = execa(process.execPath, [LACP_BIN, 'events', '--follow', '--json'], { cwd: ws.root, env: { LACP_WORKSPACE: ws.root }, reject: false });
+    try {
+      let seen = '';
+      child.stdout.on('data', (d: Buffer) => (seen += d.toString()));
+      const before = await ws.run(['chatty']);
+      await waitFor('the follower to see the first run', () => seen.includes(before.taskId));
+      const after = await ws.run(['chatty', '--new-run']);
+      expect(after.runId).not.toBe(before.runId);
+      const lines = () => seen.split('\n').filter(Boolean).map((l) => TelemetryEvent.parse(JSON.parse(l)));
+      await waitFor('the follower to see the new run end', () =>
+        lines().some((e) => e.event === 'task_completed' && e.run_id === after.runId && e.task_id === after.taskId),
+      );
+      expect(lines().filter((e) => e.event === 'run_started' && e.run_id === after.runId)).toHaveLength(1);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect((await child).exitCode).toBe(0);
+  });
+
   it('cancel returns only after the tasks ended; cancel --run cancels a whole run', async () => {
     const a = await ws.run(['slow', '--new-run']);
     const b = await ws.run(['slow']);

@@ -22,7 +22,7 @@ export async function eventsCommand(argv: string[]): Promise<number> {
   const initial = values.run ? [values.run] : runs.list().slice(-1);
   for (const id of initial) watched.set(id, 0);
   const tick = () => {
-    if (!values.run) for (const id of runs.list()) if (!watched.has(id) && (watched.size === 0 || compareRunIds(id, [...watched.keys()].at(-1)!) > 0)) watched.set(id, 0);
+    if (!values.run) for (const id of runsAfter(runs.list(), [...watched.keys()].at(-1))) watched.set(id, 0);
     for (const [id, offset] of watched) {
       const read = readTelemetry(runs.telemetryFile(id), offset);
       watched.set(id, read.offset);
@@ -43,6 +43,13 @@ export async function eventsCommand(argv: string[]): Promise<number> {
   }
   await pollUntil(tick);
   return 0;
+}
+
+/** The runs of `list` (oldest first) newer than `newest`, or all of them: read from the end, since new runs are there. */
+function runsAfter(list: string[], newest: string | undefined): string[] {
+  let first = list.length;
+  while (first > 0 && (newest === undefined || compareRunIds(list[first - 1]!, newest) > 0)) first--;
+  return list.slice(first);
 }
 
 export function formatEvent(e: TelemetryEvent): string {
