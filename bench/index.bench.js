@@ -177,7 +177,7 @@ try {
   const warn = (line) => console.log(`warning: ${line}`);
   rows.push(['ls: newest, with its catch-up (listHistory)', await timeAsyncMs(() => listHistory(runsDir, 'newest', {}, warn), QUERY_REPEATS)]);
   rows.push([
-    'ls --all --status failed, catch-up of every run (listHistory)',
+    'ls --all --status failed, full catch-up (listHistory)',
     await timeAsyncMs(() => listHistory(runsDir, 'all', { status: ['failed'] }, warn), QUERY_REPEATS),
   ]);
 
