@@ -122,6 +122,35 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
     await tui.waitExit();
   });
 
+  it('a click whose press and release arrive in one read selects a pane; the wheel scrolls it back and forth', async () => {
+    const { ws, tui } = open();
+    const first = (await ws.run(['shell'])).taskId;
+    const second = (await ws.run(['shell'])).taskId;
+    tui.start();
+    const screen = await tui.waitFor((s) => s.includes(`┌─ ${first} shell`) && s.includes(`┌─ ${second} shell`), 'both tiles');
+    await tui.waitFor(new RegExp(`CONTROL\\s+▶ ${second}`), 'the newest pane selected');
+    // 1-based cell inside the first tile, a few rows below its top border.
+    const rows = screen.split('\n');
+    const top = rows.findIndex((l) => l.includes(`┌─ ${first} shell`));
+    const col = [...rows[top]!].join('').indexOf(`┌─ ${first} shell`) + 5;
+    const at = `${col + 1};${top + 4}`;
+    tui.type(`\x1b[<0;${at}M\x1b[<0;${at}m`);
+    await tui.waitFor(new RegExp(`CONTROL\\s+▶ ${first}`), 'the clicked pane selected');
+
+    await ws.lacp(['send', first, 'seq 1 200\\r']);
+    // The first tile's rows, cut to its columns.
+    const tileRows = (s: string) => s.split('\n').slice(top + 1, top + 30).map((l) => [...l].slice(col - 4, col + 20).join(''));
+    const firstNumber = (s: string) => Number(/^\D*(\d+)/.exec(tileRows(s)[0] ?? '')?.[1] ?? NaN);
+    const settled = await tui.waitFor((s) => tileRows(s).some((r) => /^\s*200\s*$/.test(r)) && Number.isFinite(firstNumber(s)), 'seq 1 200 in the first tile');
+    const before = firstNumber(settled);
+    tui.type(`\x1b[<64;${at}M\x1b[<64;${at}M`); // two wheel-ups in one read: 3 lines each
+    await tui.waitFor((s) => firstNumber(s) === before - 6, `the tile scrolled back 6 lines from ${before}`);
+    tui.type(`\x1b[<65;${at}M`);
+    await tui.waitFor((s) => firstNumber(s) === before - 3, 'and forward 3');
+    tui.keys('q');
+    await tui.waitExit();
+  });
+
   it('follows a host resize: regions re-laid out and the pane PTY resized', async () => {
     const { tui } = open();
     tui.start();
