@@ -209,6 +209,15 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
     expect(await tui.waitExit()).toMatchObject({ status: 143, alternate: false, mouse: false });
   });
 
+  it('exits with status 3 and one line when the daemon stops under it, leaving the terminal restored', async () => {
+    const { ws, tui } = open();
+    tui.start();
+    await tui.waitFor(/no runs yet/);
+    expect((await ws.lacp(['daemon', 'stop'])).exitCode).toBe(0);
+    expect(await tui.waitExit()).toEqual({ status: 3, alternate: false, mouse: false });
+    expect(tui.screen()).toMatch(/lacp-tui: the workspace daemon went away \(see .*daemon\.log\)/);
+  });
+
   it('--mirror asks the daemon for the browser mirror and shows its URL', async () => {
     const { tui } = open();
     tui.start(['--mirror']);
