@@ -3,10 +3,13 @@
 // subscribed client (acknowledging, as the TUI does), against raw node-pty draining the
 // same command, in the same run. Goal: lacp at least 0.9x raw node-pty's throughput.
 // (2) Daemon memory per idle PTY whose scrollback is full (10,000 lines). Goal <= 15 MB.
+// Also printed: the load average (the machine is shared: a loaded machine slows the lacp
+// path, which needs several times raw node-pty's CPU, far more than raw) and the CPU the
+// daemon (all its threads) and this process (the client's xterm) spent per lacp round.
 // Needs `npm run build` first.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pty from 'node-pty';
@@ -55,6 +58,12 @@ async function throughLacp(client) {
   return { ms };
 }
 
+/** CPU milliseconds (user + system, all threads) a process has used so far. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks are 10 ms on Linux
+}
+
 function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 }
@@ -77,17 +86,24 @@ tools:
 try {
   lacp(root, ['daemon', 'start']);
   const client = await DaemonClient.connect(workspacePaths(root).socket);
+  const pid = Number(readFileSync(join(root, '.lacp', 'daemon.pid'), 'utf8'));
+  const loadBefore = loadavg()[0];
   let raw = Infinity;
   let ours = Infinity;
+  let daemonCpu = 0;
+  let clientCpu = 0;
   for (let i = 0; i < ROUNDS; i++) {
     raw = Math.min(raw, (await rawNodePty()).ms);
+    const [d0, c0] = [cpuMs(pid), cpuMs(process.pid)];
     ours = Math.min(ours, (await throughLacp(client)).ms);
+    daemonCpu += cpuMs(pid) - d0;
+    clientCpu += cpuMs(process.pid) - c0;
   }
-  console.log(`seq 1 1000000: raw node-pty ${raw.toFixed(0)} ms, lacp with a client ${ours.toFixed(0)} ms (best of ${ROUNDS})`);
+  console.log(`seq 1 1000000: raw node-pty ${raw.toFixed(0)} ms, lacp with a client ${ours.toFixed(0)} ms (best of ${ROUNDS}; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)})`);
+  console.log(`per lacp round: daemon CPU ${(daemonCpu / ROUNDS).toFixed(0)} ms (main thread and screen worker), client CPU ${(clientCpu / ROUNDS).toFixed(0)} ms`);
   const ratio = raw / ours;
   result({ name: 'pty: throughput vs raw node-pty (x)', value: Number(ratio.toFixed(2)), unit: 'x', goal: '>= 0.9', met: ratio >= 0.9 });
 
-  const pid = Number(readFileSync(join(root, '.lacp', 'daemon.pid'), 'utf8'));
   const before = rssMb(pid);
   const ids = [];
   for (let i = 0; i < IDLE_PTYS; i++) ids.push((await client.request('submit', { tool: 'idle' })).task_id);

@@ -4,9 +4,14 @@ import type { ScreenPush } from '../core/protocol.js';
 export const BATCH_MS = 5;
 /** A batch this large goes out at once rather than waiting for the clock. */
 const MAX_BATCH_CHARS = 64 * 1024;
-/** Unacknowledged characters past which a client holds the PTY back (VS Code's figure). */
+/**
+ * Unacknowledged characters past which a client holds the PTY back. A client acknowledges
+ * a whole batch once parsed, so the window spans several batches: the client parses one
+ * while the next is read. (VS Code's 100,000/5,000 assume acknowledgements every 5,000
+ * characters; with per-batch ones they paused the PTY after every second batch.)
+ */
 export const HIGH_WATERMARK = 256_000;
-/** ...and below which it lets the PTY go again. */
+/** ...and below which it lets the PTY go again: half-way, so the client is never left idle. */
 export const LOW_WATERMARK = 128_000;
 /** A client that stays over the high watermark this long is dropped, not waited for. */
 export const STALL_DROP_MS = 3_000;
