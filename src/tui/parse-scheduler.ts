@@ -104,9 +104,12 @@ export class ParseScheduler {
     if (this.disposed) return;
     const waiting = [...this.lanes].filter(([, lane]) => !lane.busy && lane.queue.length > 0);
     const background = waiting.filter(([target]) => target !== this.selected).length;
+    // One pane busy and none selected: nothing to keep responsive but the UI's own keys,
+    // which xterm's 12 ms slices already let through. Hand it everything.
+    const contended = this.selected !== null || waiting.length > 1;
     const share = Math.max(MIN_CHUNK, Math.floor(BACKGROUND_CHARS_PER_TURN / Math.max(1, background)));
     for (const [target, lane] of waiting) {
-      const limit = target === this.selected ? Infinity : share;
+      const limit = target === this.selected || !contended ? Infinity : share;
       const { data, dones } = take(lane.queue, limit);
       this.hand(target, lane, data, dones);
     }

@@ -58,6 +58,14 @@ describe('ParseScheduler', () => {
     panes.forEach((pane, i) => expect(pane.text).toBe(String(i).repeat(100_000)));
   });
 
+  it('hands a lone busy pane everything when no pane is selected: nothing else needs the loop', async () => {
+    const scheduler = new ParseScheduler();
+    const pane = new RecordingTarget();
+    scheduler.write(pane, 'y'.repeat(300_000), () => undefined);
+    await turn();
+    expect(pane.chunks.map((c) => c.length)).toEqual([300_000]);
+  });
+
   it('keeps each pane in order across selection changes, onto real terminals', async () => {
     const scheduler = new ParseScheduler();
     const a = new Terminal({ cols: 40, rows: 5, allowProposedApi: true });
