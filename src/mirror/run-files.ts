@@ -1,4 +1,4 @@
-import { constants, fstatSync, openSync, closeSync, realpathSync, type Stats } from 'node:fs';
+import { constants, fstatSync, openSync, closeSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { RUN_ID_PATTERN } from '../core/ids.js';
 
@@ -42,10 +42,25 @@ export function openRunFile(runsDir: string, urlPath: string): RunFile {
   } catch {
     return { ok: false, status: 404, reason: 'no such file' };
   }
+  // A parent directory swapped for a symlink between the realpath and the open would
+  // slip past both checks: ask the kernel where the open file really is.
+  if (!openedInside(fd, root)) {
+    closeSync(fd);
+    return { ok: false, status: 404, reason: 'outside the run directories' };
+  }
   const stat = fstatSync(fd);
   if (!stat.isFile()) {
     closeSync(fd);
     return { ok: false, status: 404, reason: 'not a regular file' };
   }
   return { ok: true, fd, stat, path: real };
+}
+
+function openedInside(fd: number, root: string): boolean {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root + sep);
+  } catch {
+    // No /proc (not Linux): the realpath check above is what there is.
+    return true;
+  }
 }
