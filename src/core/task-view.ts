@@ -1,4 +1,4 @@
-import type { TelemetryEvent } from './events.js';
+import type { TaskEvent, TelemetryEvent } from './events.js';
 import type { ErrorClass, TaskMode, TaskStatus } from './status.js';
 
 /** A task as listings show it, folded from its events. */
@@ -55,42 +55,11 @@ export class RunFold {
     }
     let row = this.byId.get(e.task_id);
     if (!row) {
-      row = {
-        task_id: e.task_id,
-        run_id: this.run.run_id,
-        tool: e.tool,
-        mode: e.mode,
-        phase: e.phase,
-        agent_role: e.agent_role,
-        title: null,
-        status: e.status,
-        queued_at: e.ts,
-        started_at: null,
-        ended_at: null,
-        duration_ms: null,
-        exit_code: null,
-        error_class: null,
-        summary: e.summary,
-        started_by: null,
-      };
+      row = newTaskRow(e, this.run.run_id);
       this.byId.set(e.task_id, row);
       this.run.tasks.push(row);
     }
-    row.status = e.status;
-    if (e.event === 'task_queued') {
-      row.title = e.summary;
-      row.started_by = e.started_by ?? null;
-    }
-    if (e.event === 'task_started') row.started_at = e.ts;
-    if (e.event === 'task_completed') {
-      row.ended_at = e.ts;
-      row.duration_ms = e.duration_ms;
-      row.exit_code = e.exit_code;
-      row.error_class = e.error_class;
-      row.summary = e.summary;
-    } else if (e.event !== 'tool_event' && e.event !== 'signal_sent') {
-      row.summary = e.summary;
-    }
+    applyToTaskRow(row, e);
   }
 
   /** A copy of the rows as of `now`: live tasks' durations run to it. */
@@ -99,6 +68,50 @@ export class RunFold {
       row.ended_at === null && row.started_at !== null ? { ...row, duration_ms: Math.max(0, now - Date.parse(row.started_at)) } : { ...row },
     );
     return { ...this.run, tasks };
+  }
+}
+
+/** A task's row as its first event describes it (before that event is applied). */
+export function newTaskRow(e: TaskEvent, runId: string): TaskRow {
+  return {
+    task_id: e.task_id,
+    run_id: runId,
+    tool: e.tool,
+    mode: e.mode,
+    phase: e.phase,
+    agent_role: e.agent_role,
+    title: null,
+    status: e.status,
+    queued_at: e.ts,
+    started_at: null,
+    ended_at: null,
+    duration_ms: null,
+    exit_code: null,
+    error_class: null,
+    summary: e.summary,
+    started_by: null,
+  };
+}
+
+/**
+ * One of a task's events applied to its row: the one rule every fold uses (the run
+ * tree here, the SQLite index event by event), so their rows always agree.
+ */
+export function applyToTaskRow(row: TaskRow, e: TaskEvent): void {
+  row.status = e.status;
+  if (e.event === 'task_queued') {
+    row.title = e.summary;
+    row.started_by = e.started_by ?? null;
+  }
+  if (e.event === 'task_started') row.started_at = e.ts;
+  if (e.event === 'task_completed') {
+    row.ended_at = e.ts;
+    row.duration_ms = e.duration_ms;
+    row.exit_code = e.exit_code;
+    row.error_class = e.error_class;
+    row.summary = e.summary;
+  } else if (e.event !== 'tool_event' && e.event !== 'signal_sent') {
+    row.summary = e.summary;
   }
 }
 
