@@ -99,7 +99,7 @@ describe('opencode batch runs (real OpenCode, scripted model server)', { timeout
     // The silence was the model being retried, not a start that never got to it.
     expect(server!.requests.filter((r) => !r.title).length).toBeGreaterThanOrEqual(1);
     expect(run.toolEvents).toEqual([]);
-  });
+  }, 120_000); // the 40 s of silence, plus OpenCode's start and exit on a loaded machine
 
   test('a tool call that needs a permission: rejected, exit 0, but the task failed with tool_error', async () => {
     const run = await runOpenCode(
