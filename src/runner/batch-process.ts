@@ -30,25 +30,28 @@ export function startBatchProcess(plan: TaskPlan, opts: BatchOptions, events: Pr
   const stderrPath = join(opts.taskDir, 'stderr.log');
   const cwdProblem = checkCwd(plan.cwd);
   if (cwdProblem) {
-    closeSync(openSync(stdoutPath, 'w'));
-    closeSync(openSync(stderrPath, 'w'));
-    queueMicrotask(() => events.onSpawnError(cwdProblem));
-    return { drained: () => Promise.resolve(), sendKeys() {}, abandon() {} };
+    // Empty logs, as for any task that ran: readers find both files whatever the outcome.
+    for (const path of [stdoutPath, stderrPath]) touch(path);
+    return failed(events, cwdProblem);
   }
   const watched = opts.onStdout !== undefined || plan.idleTimeoutMs !== null;
   return watched ? startPiped(plan, opts, events, stdoutPath, stderrPath) : startToFiles(plan, opts, events, stdoutPath, stderrPath);
 }
 
 function startToFiles(plan: TaskPlan, opts: BatchOptions, events: ProcessEvents, stdoutPath: string, stderrPath: string): TaskProcess {
-  const out = openSync(stdoutPath, 'w');
-  const err = openSync(stderrPath, 'w');
+  let out: number | null = null;
+  let err: number | null = null;
   try {
+    out = openSync(stdoutPath, 'w');
+    err = openSync(stderrPath, 'w');
     const child = spawnTask(plan, opts, [out, err], events);
     if (child) watchLifecycle(child, plan, events);
+  } catch (e) {
+    return failed(events, `cannot create its log files: ${(e as Error).message}`);
   } finally {
     // The child holds its own copies; ours would only leak a descriptor per task.
-    closeSync(out);
-    closeSync(err);
+    if (out !== null) closeSync(out);
+    if (err !== null) closeSync(err);
   }
   // Every byte the child wrote is in the files already: nothing to drain or abandon.
   return { drained: () => Promise.resolve(), sendKeys() {}, abandon() {} };
@@ -111,6 +114,12 @@ function watchLifecycle(child: ChildProcess, plan: TaskPlan, events: ProcessEven
   child.once('exit', (code, signal) => events.onExit(code, signal));
 }
 
+/** A task that could not start: a value reported as a spawn error, never a throw into the scheduler. */
+function failed(events: ProcessEvents, message: string): TaskProcess {
+  queueMicrotask(() => events.onSpawnError(message));
+  return { drained: () => Promise.resolve(), sendKeys() {}, abandon() {} };
+}
+
 function pipeToFile(source: Readable | null, file: WriteStream, events: ProcessEvents, tap?: (chunk: Buffer) => void): void {
   if (!source) {
     file.end();
@@ -122,6 +131,14 @@ function pipeToFile(source: Readable | null, file: WriteStream, events: ProcessE
   });
   source.on('error', () => file.end());
   source.pipe(file);
+}
+
+function touch(path: string): void {
+  try {
+    closeSync(openSync(path, 'w'));
+  } catch {
+    // the spawn error says what went wrong
+  }
 }
 
 function checkCwd(cwd: string): string | null {
