@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { execa, type Options, type ResultPromise } from 'execa';
 import { installHint } from '../opencode/opencode-launch.js';
 import type { TaskPlan } from './task-plan.js';
 import type { ProcessEvents, TaskProcess } from './task-process.js';
@@ -21,7 +22,7 @@ export interface BatchOptions {
  * When nobody needs to see the output as it comes, the child gets the log files
  * themselves as stdout and stderr: the kernel writes them, memory stays flat, and the
  * daemon spends nothing per byte (no pipes, streams or buffers; a thousand short
- * tasks spent a good part of their daemon time there, and in execa around it). Output is
+ * tasks spent a good part of their daemon time there). Output is
  * piped through the daemon only for a tap (OpenCode's JSON) or an idle timeout, which
  * must notice each chunk; there the streams apply backpressure, so memory stays flat too.
  */
@@ -76,26 +77,37 @@ function startPiped(plan: TaskPlan, opts: BatchOptions, events: ProcessEvents, s
   };
 }
 
-/** Null when the spawn failed at once (reported to `events`); ENOENT and its kin come later as 'error'. */
+/**
+ * Starts the task with execa (argv as given, no shell). Null when execa refused at once
+ * (reported to `events`); ENOENT and its kin come a moment later as 'error'.
+ */
 function spawnTask(plan: TaskPlan, opts: BatchOptions, output: [number, number] | ['pipe', 'pipe'], events: ProcessEvents): ChildProcess | null {
-  let child: ChildProcess;
+  let child: ResultPromise;
   try {
-    child = spawn(plan.argv[0]!, plan.argv.slice(1), {
+    const options: Options = {
       cwd: plan.cwd,
       env: { ...opts.baseEnv, ...plan.addedEnv },
+      extendEnv: false,
       detached: true, // setsid: the task leads its own session and group, so signals reach all of it
-      stdio: [plan.stdin === null ? 'ignore' : 'pipe', ...output],
-    });
+      ...(plan.stdin === null ? { stdin: 'ignore' as const } : { input: plan.stdin }),
+      // A file descriptor goes to the child as it is: no stream, no per-byte work here.
+      // (execa's documentation takes any descriptor; its types list only a few numbers.)
+      stdout: output[0] as Options['stdout'],
+      stderr: output[1] as Options['stderr'],
+      buffer: false,
+      reject: false,
+      cleanup: false, // the daemon owns the lifecycle: cancel and crash recovery, not exit hooks
+      forceKillAfterDelay: false,
+    };
+    child = execa(plan.argv[0]!, plan.argv.slice(1), options);
   } catch (err) {
     const { code, message } = err as NodeJS.ErrnoException;
     queueMicrotask(() => events.onSpawnError(spawnMessage(plan.argv[0]!, code, message)));
     return null;
   }
-  if (plan.stdin !== null && child.stdin) {
-    // A task that exits without reading its stdin closes the pipe: that is its business, not an error.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(plan.stdin);
-  }
+  // The outcome comes from the child's own events (watchLifecycle); the promise, which
+  // never rejects here, only has to be consumed.
+  void child.then(() => undefined);
   return child;
 }
 
