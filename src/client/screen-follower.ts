@@ -58,11 +58,13 @@ export class ScreenFollower {
 
   private adopt(result: AttachResult): void {
     this.sub = result.sub;
-    this.client.subscribeTo(result.sub, (data) => this.receive(data as ScreenPush));
     if (this.terminal.cols !== result.cols || this.terminal.rows !== result.rows) this.terminal.resize(result.cols, result.rows);
     this.parser.forget(this.terminal);
     this.terminal.reset();
     this.parser.write(this.terminal, result.snapshot, () => this.opts.onChange());
+    // Only now: pushes that arrived with the attach result are replayed synchronously by
+    // subscribeTo, and they follow the snapshot.
+    this.client.subscribeTo(result.sub, (data) => this.receive(data as ScreenPush));
     if (result.exited) queueMicrotask(() => this.opts.onExit({ exit_code: null, signal: null }));
   }
 

@@ -1,6 +1,7 @@
 import xtermHeadless from '@xterm/headless';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../src/client/daemon-client.js';
+import { ScreenFollower } from '../../src/client/screen-follower.js';
 import type { AttachResult, ScreenPush } from '../../src/core/protocol.js';
 import { workspacePaths } from '../../src/workspace/workspace-paths.js';
 import { disposeChecked, waitFor } from '../helpers/runner-checks.js';
@@ -62,17 +63,25 @@ describe('attaching while a task prints', () => {
     const { taskId } = await ws.run(['count']);
     const client = await DaemonClient.connect(workspacePaths(ws.root).socket);
     const terminals: LocalTerminal[] = [];
-    // Attach one client after another while the output flows: each meets the stream at another point.
-    for (let i = 0; i < ATTACHES; i++) terminals.push(await attach(client, taskId));
+    const followers: ScreenFollower[] = [];
+    // Attach one client after another while the output flows: each meets the stream at another
+    // point. Every other one is lacp's own ScreenFollower (what lacp-tui and lacp attach use).
+    for (let i = 0; i < ATTACHES; i++) {
+      if (i % 2 === 0) terminals.push(await attach(client, taskId));
+      else {
+        const follower = await ScreenFollower.start(client, { taskId, mode: 'view', cols: null, rows: null, scrollback: 1000, onChange: () => undefined, onExit: () => undefined });
+        followers.push(follower);
+        terminals.push(follower.terminal);
+      }
+    }
     await waitFor('the last line on every client', async () => (await Promise.all(terminals.map(numbers))).every((n) => n.at(-1) === LINES), 30_000);
     await ws.lacp(['send', taskId, 'x\\r']);
     await waitFor('the task to end', () => ws.taskEvents(taskId).some((e) => e.event === 'task_completed'), 30_000);
 
     const all = Array.from({ length: LINES }, (_, i) => i + 1);
-    for (const terminal of terminals) {
-      expect(await numbers(terminal)).toEqual(all);
-      terminal.dispose();
-    }
+    for (const terminal of terminals) expect(await numbers(terminal)).toEqual(all);
+    for (const follower of followers) follower.dispose();
+    for (const terminal of terminals) if (!followers.some((f) => f.terminal === terminal)) terminal.dispose();
     client.close();
   });
 });
