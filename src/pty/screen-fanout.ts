@@ -1,6 +1,6 @@
 import type { ScreenPush } from '../core/protocol.js';
 
-/** Output is gathered this long before it goes to clients: one message instead of hundreds. */
+/** Output that follows other output this closely is gathered before it goes to clients: one message instead of hundreds. */
 export const BATCH_MS = 5;
 /** A batch this large goes out at once rather than waiting for the clock. */
 const MAX_BATCH_CHARS = 64 * 1024;
@@ -39,6 +39,8 @@ export class ScreenFanout {
   private nextId = 1;
   private batch = '';
   private batchTimer: NodeJS.Timeout | null = null;
+  /** When output last went to the clients (performance.now()). */
+  private lastFlushAt = -Infinity;
   private stallTimer: NodeJS.Timeout | null = null;
   private held = false;
 
@@ -66,8 +68,11 @@ export class ScreenFanout {
   }
 
   data(chunk: string): void {
+    // Output after a quiet spell (a keystroke's echo, a prompt) goes at once: batching is
+    // for floods, and the first chunk of one costs a single extra message.
+    const quiet = this.batchTimer === null && performance.now() - this.lastFlushAt >= BATCH_MS;
     this.batch += chunk;
-    if (this.batch.length >= MAX_BATCH_CHARS) this.flush();
+    if (quiet || this.batch.length >= MAX_BATCH_CHARS) this.flush();
     else this.batchTimer ??= setTimeout(() => this.flush(), BATCH_MS);
   }
 
@@ -83,6 +88,7 @@ export class ScreenFanout {
     if (!this.batch) return;
     const data = this.batch;
     this.batch = '';
+    this.lastFlushAt = performance.now();
     for (const entry of this.entries.values()) {
       entry.subscriber.push({ kind: 'data', data });
       entry.unacked += data.length;
