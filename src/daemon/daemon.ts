@@ -19,7 +19,7 @@ import { taskBaseEnv } from '../runner/task-base-env.js';
 import type { ProcessEvents, TaskProcess } from '../runner/task-process.js';
 import { RunStore } from '../telemetry/run-store.js';
 import { redactEnv } from '../telemetry/secrets.js';
-import { writeTaskRecord } from '../telemetry/task-record-file.js';
+import { readTaskRecord, writeTaskRecord } from '../telemetry/task-record-file.js';
 import { TelemetryWriter } from '../telemetry/telemetry-writer.js';
 import type { WorkspacePaths } from '../workspace/workspace-paths.js';
 import type { DaemonLog } from './daemon-log.js';
@@ -30,6 +30,11 @@ type Submit = ParsedParams<'submit'>;
 
 /** Ended interactive tasks whose last screen the daemon keeps (about 14 MB each with full scrollback). */
 const KEPT_ENDED_SCREENS = 16;
+/**
+ * Ended tasks the daemon keeps in memory (plan, environment, record: a few KB each). Older
+ * ones are answered from their task.json, so a daemon that runs for weeks stays small.
+ */
+const KEPT_ENDED_TASKS = 1000;
 type Listener = (event: TelemetryEvent) => void;
 
 /** A task as the scheduler sees it. */
@@ -66,12 +71,15 @@ export class Daemon implements TaskHost {
   private readonly initialSizes = new Map<string, { cols: number; rows: number }>();
   /** Ended interactive tasks whose screens are still kept, oldest first. */
   private readonly endedScreens: string[] = [];
+  /** Ended tasks still in memory, oldest first. */
+  private readonly endedTasks: string[] = [];
   readonly startedAt = Date.now();
 
   constructor(
     readonly paths: WorkspacePaths,
     private readonly log: DaemonLog,
     private readonly env: NodeJS.ProcessEnv = taskBaseEnv(),
+    private readonly keptEndedTasks = KEPT_ENDED_TASKS,
   ) {
     this.runs = new RunStore(paths.runsDir);
     // A broken tools.yaml must not keep the daemon down: submissions report it, line and column.
@@ -145,20 +153,24 @@ export class Daemon implements TaskHost {
   }
 
   async wait(taskId: string): Promise<TaskOutcome> {
-    const driver = this.find(taskId);
+    const driver = this.tasks.get(taskId);
+    if (!driver) return this.endedOutcome(taskId);
     return outcomeOf(taskId, await driver.whenDone());
   }
 
   /** Cancels and resolves once every named task has ended. */
   async cancel(ids: string[], runId: string | null, by: string, reason: string | null): Promise<TaskOutcome[]> {
-    const drivers = ids.map((id) => this.find(id));
+    // A task that ended long ago (no longer in memory) is reported as it ended.
+    const named = ids.map((id) => this.tasks.get(id) ?? this.endedOutcome(id));
+    const drivers = named.filter((d): d is TaskDriver => d instanceof TaskDriver);
     if (runId !== null) {
       if (!this.runs.exists(runId)) throw new RequestError('not_found', `no run ${runId}`);
       for (const d of this.tasks.values()) if (d.id.runId === runId && !drivers.includes(d)) drivers.push(d);
     }
     for (const d of drivers) d.input({ type: 'cancel', by, reason });
-    const outcomes = await Promise.all(drivers.map((d) => d.whenDone()));
-    return outcomes.map((o, i) => outcomeOf(drivers[i]!.taskId, o));
+    const outcomes = await Promise.all(drivers.map(async (d) => outcomeOf(d.taskId, await d.whenDone())));
+    const ended = named.filter((d): d is TaskOutcome => !(d instanceof TaskDriver));
+    return [...ended, ...outcomes];
   }
 
   approve(taskId: string): { task_id: string } {
@@ -241,6 +253,8 @@ export class Daemon implements TaskHost {
 
   finished(task: TaskDriver, outcome: Outcome): void {
     this.log.info(`task ${task.taskId} ${outcome.status}: ${outcome.summary}`);
+    this.endedTasks.push(task.taskId);
+    while (this.endedTasks.length > this.keptEndedTasks) this.tasks.delete(this.endedTasks.shift()!);
     if (!this.sessions.has(task.taskId)) return;
     // An ended task's last screen stays for `lacp screen` and late viewers, but a screen
     // with full scrollback is megabytes: only the most recent ones are kept.
@@ -356,8 +370,20 @@ export class Daemon implements TaskHost {
 
   private find(taskId: string): TaskDriver {
     const driver = this.tasks.get(taskId);
-    if (!driver) throw new RequestError('not_found', `no task ${taskId} in this daemon (lacp ls --all lists tasks)`);
-    return driver;
+    if (driver) return driver;
+    const ended = this.endedOutcome(taskId);
+    throw new RequestError('invalid_state', `task ${taskId} has ended (${ended.status}); its output: lacp logs ${taskId}`);
+  }
+
+  /** How a task no longer in memory ended, from its task.json; not_found when it never ended here. */
+  private endedOutcome(taskId: string): TaskOutcome {
+    for (const runId of this.runs.list().reverse()) {
+      const record = readTaskRecord(this.runs.taskDir(runId, taskId));
+      if (!record) continue;
+      if (!record.outcome) break;
+      return { task_id: taskId, status: record.status, exit_code: record.outcome.exit_code, signal: record.outcome.signal, error_class: record.outcome.error_class, summary: record.outcome.summary };
+    }
+    throw new RequestError('not_found', `no task ${taskId} in this daemon (lacp ls --all lists tasks)`);
   }
 
   private awaitingCheckpoint(taskId: string): TaskDriver {
