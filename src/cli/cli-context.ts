@@ -35,6 +35,14 @@ export class CliContext {
     }
   }
 
+  /** The daemon's connection if one answers now; never starts one. */
+  async daemonIfRunning(): Promise<DaemonClient | null> {
+    if (this.client) return this.client;
+    const { tryConnect } = await import('../client/ensure-daemon.js');
+    this.client = await tryConnect(this.paths);
+    return this.client;
+  }
+
   async daemon(): Promise<DaemonClient> {
     if (this.client) return this.client;
     const { DaemonUnreachable, ensureDaemon } = await import('../client/ensure-daemon.js');

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION, type ErrorCode, type ServerMessage } from '../core/protocol.js';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, type ErrorCode, type ServerMessage } from '../core/protocol-wire.js';
 import { LineFramer } from '../daemon/line-framer.js';
 
 /** An error answer from the daemon, with the code the CLI maps to an exit status. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES } from './protocol-wire.js';
 
 /**
  * The daemon's wire protocol. Framing: one JSON object per line (UTF-8, `\n`) over
@@ -8,11 +9,10 @@ import { z } from 'zod';
  * `v` gets error `version_mismatch`. Errors carry a code from ErrorCode and a
  * message meant for the user as it is.
  */
-export const PROTOCOL_VERSION = 1;
-/** A line longer than this closes the connection: no client of ours sends one. */
-export const MAX_FRAME_BYTES = 4 << 20;
+export { MAX_FRAME_BYTES, PROTOCOL_VERSION } from './protocol-wire.js';
+export type { PushEvent, Response, ServerMessage } from './protocol-wire.js';
 
-export const ErrorCode = z.enum(['bad_request', 'bad_config', 'not_found', 'invalid_state', 'version_mismatch', 'internal']);
+export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 const optStr = z.string().nullable().default(null);
@@ -79,17 +79,6 @@ export const Request = z.object({
 });
 export type Request = z.infer<typeof Request>;
 
-export type Response =
-  | { type: 'response'; id: number; ok: true; result: unknown }
-  | { type: 'response'; id: number; ok: false; error: { code: ErrorCode; message: string } };
-
-export interface PushEvent {
-  type: 'event';
-  sub: number;
-  data: unknown;
-}
-
-export type ServerMessage = Response | PushEvent;
 
 /** A failure meant for the user; the daemon turns it into an error response. */
 export class RequestError extends Error {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { loadToolsFile, withBuiltins, type LoadedTools } from '../config/load-tools.js';
 import { ToolsFile } from '../core/tools-schema.js';
 import { ConfigError } from '../config/config-error.js';
@@ -61,6 +61,8 @@ class QueuedTask implements Schedulable {
 export class Daemon implements TaskHost {
   readonly runs: RunStore;
   private tools: LoadedTools;
+  /** Which version of tools.yaml `tools` was loaded from (see fileStamp). */
+  private toolsStamp: string | null = null;
   private readonly tasks = new Map<string, TaskDriver>();
   private readonly queued = new Map<TaskDriver, QueuedTask>();
   private readonly writers = new Map<string, TelemetryWriter>();
@@ -333,9 +335,17 @@ export class Daemon implements TaskHost {
 
   // ---- internals ----
 
+  /**
+   * tools.yaml as it is now: read and checked again only when the file changed (its
+   * modification time, size or inode), not for every submission of a busy run.
+   */
   private loadTools(): LoadedTools {
+    const stamp = fileStamp(this.paths.toolsFile);
+    if (stamp === this.toolsStamp && this.tools) return this.tools;
     try {
-      return loadToolsFile(this.paths.toolsFile);
+      const tools = loadToolsFile(this.paths.toolsFile);
+      this.toolsStamp = stamp;
+      return tools;
     } catch (err) {
       if (err instanceof ConfigError) throw new RequestError('bad_config', err.message);
       throw err;
@@ -427,4 +437,14 @@ export class Daemon implements TaskHost {
 
 function outcomeOf(taskId: string, o: Outcome): TaskOutcome {
   return { task_id: taskId, status: o.status, exit_code: o.exit_code, signal: o.signal, error_class: o.error_class, summary: o.summary };
+}
+
+/** Identifies one version of a file: its modification time, size and inode ("missing" when absent). */
+function fileStamp(path: string): string {
+  try {
+    const st = statSync(path, { bigint: true });
+    return `${st.mtimeNs}:${st.size}:${st.ino}`;
+  } catch {
+    return 'missing';
+  }
 }

@@ -172,6 +172,31 @@ describe('bad config: FILE:LINE:COL message, exit 2, no stack trace', () => {
     });
   }
 
+  it('a running daemon sees every edit of tools.yaml: a new tool runs, a broken file is reported located, a fixed one runs again', async () => {
+    const live = new TestWorkspace('version: 1\ntools:\n  a:\n    cmd: ["true"]\n');
+    try {
+      expect((await live.lacp(['daemon', 'start'])).exitCode).toBe(0);
+      writeFileSync(join(live.root, 'tools.yaml'), 'version: 1\ntools:\n  a:\n    cmd: ["true"]\n  b:\n    cmd: ["sh", "-c", "exit 4"]\n');
+      expect((await live.lacp(['run', 'b', '--wait'])).exitCode).toBe(4);
+      writeFileSync(join(live.root, 'tools.yaml'), 'version: 1\ntools:\n  b:\n    cmd: ["true"]\n    colour: red\n');
+      expectOneLineError(await live.lacp(['run', 'b']), 2, /^tools\.yaml:5:5 tools\.b\.colour: unknown key 'colour'$/);
+      writeFileSync(join(live.root, 'tools.yaml'), 'version: 1\ntools:\n  b:\n    cmd: ["true"]\n');
+      expect((await live.lacp(['run', 'b', '--wait'])).exitCode).toBe(0);
+    } finally {
+      await disposeChecked(live);
+    }
+  });
+
+  it('a broken tools.yaml starts no daemon just to report it', async () => {
+    const idle = new TestWorkspace('version: 1\ntools:\n  t:\n    cmd: 3\n');
+    try {
+      expectOneLineError(await idle.lacp(['run', 't']), 2, /^tools\.yaml:4:10 /);
+      expect((await idle.lacp(['daemon', 'status'])).exitCode).toBe(3);
+    } finally {
+      await disposeChecked(idle);
+    }
+  });
+
   it('validate FILE and --json', async () => {
     mkdirSync(join(bad.root, 'alt'), { recursive: true });
     writeFileSync(join(bad.root, 'alt', 'tools.yaml'), 'version: 1\ntools:\n  t:\n    cmd: 3\n');

@@ -1,5 +1,5 @@
 import type { TaskOutcome } from '../../core/protocol.js';
-import { waitExitCode, type ErrorClass, type TaskStatus } from '../../core/status.js';
+import { waitExitCode, type ErrorClass, type TaskStatus } from '../../core/status-values.js';
 import { parse, parseSets } from '../args.js';
 import { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
@@ -29,7 +29,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const ctx = new CliContext(values.workspace);
   try {
-    await ctx.tools(); // bad config: its line and column, before the daemon is involved
+    // Bad config fails with its line and column either way: a running daemon checks it
+    // itself; otherwise it is checked here, so no daemon is started for a broken file.
+    if (!(await ctx.daemonIfRunning())) await ctx.tools();
     const { run_id, task_id } = await ctx.call<{ run_id: string; task_id: string }>('submit', {
       tool: positionals[0],
       prompt: values.prompt ?? null,
