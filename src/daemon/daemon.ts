@@ -6,6 +6,7 @@ import type { EventDraft, TelemetryEvent } from '../core/events.js';
 import { newTaskId } from '../core/ids.js';
 import { RequestError, type ParsedParams, type ScreenPush, type ScreenText, type TaskOutcome } from '../core/protocol.js';
 import { DEFAULT_COLS, DEFAULT_ROWS, PtySession, type AttachOptions, type Attachment } from '../pty/pty-session.js';
+import { reportScreenWorkerFailuresTo } from '../pty/screen-host.js';
 import type { TaskRecord } from '../core/task-record.js';
 import type { Outcome } from '../core/task-machine.js';
 import { watchOpenCodeAgent } from '../opencode/agent-state-watch.js';
@@ -84,6 +85,7 @@ export class Daemon implements TaskHost {
     private readonly keptEndedTasks = KEPT_ENDED_TASKS,
   ) {
     this.runs = new RunStore(paths.runsDir);
+    reportScreenWorkerFailuresTo((line) => log.warn(line));
     // A broken tools.yaml must not keep the daemon down: submissions report it, line and column.
     try {
       this.tools = this.loadTools();

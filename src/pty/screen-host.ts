@@ -83,12 +83,19 @@ class ScreenWorker {
   private lost(worker: Worker, err: Error): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    console.error(`lacp: the screen worker failed; screens of running tasks are lost: ${err.message}`);
+    reportFailure(`the screen worker failed; screens of running tasks are lost: ${err.message}`);
     for (const p of this.pending.values()) p.fail(err);
     this.pending.clear();
     for (const screen of this.screens.values()) screen.lost(err);
     this.screens.clear();
   }
+}
+
+/** Where a dead worker is reported: the daemon's log (a daemon's stderr goes nowhere). */
+let reportFailure: (line: string) => void = (line) => process.stderr.write(`lacp: ${line}\n`);
+
+export function reportScreenWorkerFailuresTo(report: (line: string) => void): void {
+  reportFailure = report;
 }
 
 const shared = new ScreenWorker();
