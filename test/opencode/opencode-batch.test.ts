@@ -1,26 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { EventOf, TelemetryEvent } from '../../src/core/events.js';
 import { TaskRecord } from '../../src/core/task-record.js';
-import { startModelServer, type ModelServer, type Reply } from '../fixtures/model-server.js';
-import type { TestWorkspace } from '../helpers/workspace.js';
-import { openCodeWorkspace, PRICE, type OpenCodeToolOptions } from './opencode-workspace.js';
+import type { Reply } from '../fixtures/model-server.js';
+import { openCodeFixture, PRICE, type OpenCodeToolOptions } from './opencode-workspace.js';
 
-let server: ModelServer | null = null;
-let ws: TestWorkspace | null = null;
-
-afterEach(async () => {
-  await ws?.dispose();
-  await server?.close();
-  ws = null;
-  server = null;
-});
+const oc = openCodeFixture();
 
 /** Runs the `oc` tool against a scripted model and waits for it to end. */
 async function runOpenCode(script: Reply[], opts: OpenCodeToolOptions = {}, prompt = 'do the scripted thing') {
-  server = await startModelServer(script);
-  ws = openCodeWorkspace(server, opts);
+  const { ws } = await oc.start(script, opts);
   const { taskId, result } = await ws.run(['oc', '--prompt', prompt, '--wait']);
   const events = ws.taskEvents(taskId);
   const completed = events.find((e): e is EventOf<'task_completed'> => e.event === 'task_completed');
@@ -65,9 +55,9 @@ describe('opencode batch runs (real OpenCode, scripted model server)', { timeout
     const toolUse = run.toolEvents.find((e) => e.tool_event_type === 'tool_use')!;
     expect(toolUse.data).toMatchObject({ tool: 'bash', status: 'completed', output: 'tool-ran\n' });
     expect(toolUse.summary).toContain('tool bash completed');
-    expect(readFileSync(join(ws!.root, 'proof.txt'), 'utf8')).toBe('tool-ran\n');
+    expect(readFileSync(join(oc.ws.root, 'proof.txt'), 'utf8')).toBe('tool-ran\n');
     // The model saw the tool's result in its second request.
-    expect(JSON.stringify(server!.requests.filter((r) => !r.title)[1]!.messages)).toContain('tool-ran');
+    expect(JSON.stringify(oc.server.requests.filter((r) => !r.title)[1]!.messages)).toContain('tool-ran');
 
     const usage = { tokens: 240, cost: 2 * STEP_COST };
     expect(run.completed.usage?.tokens).toBe(usage.tokens);
@@ -97,7 +87,7 @@ describe('opencode batch runs (real OpenCode, scripted model server)', { timeout
     expect(run.completed.summary).toBe(`no output for ${IDLE_SEC}s`);
     expect(run.result.exitCode).toBe(124);
     // The silence was the model being retried, not a start that never got to it.
-    expect(server!.requests.filter((r) => !r.title).length).toBeGreaterThanOrEqual(1);
+    expect(oc.server.requests.filter((r) => !r.title).length).toBeGreaterThanOrEqual(1);
     expect(run.toolEvents).toEqual([]);
   }, 120_000); // the 40 s of silence, plus OpenCode's start and exit on a loaded machine
 
@@ -113,7 +103,7 @@ describe('opencode batch runs (real OpenCode, scripted model server)', { timeout
     expect(run.completed.status).toBe('failed');
     expect(run.completed.error_class).toBe('tool_error');
     expect(run.completed.summary).toContain('permission rejected for tool bash');
-    expect(existsSync(join(ws!.root, 'proof.txt'))).toBe(false);
+    expect(existsSync(join(oc.ws.root, 'proof.txt'))).toBe(false);
     const toolUse = run.toolEvents.find((e) => e.tool_event_type === 'tool_use')!;
     expect(toolUse.data).toMatchObject({ tool: 'bash', status: 'error' });
     expect(run.result.exitCode).toBe(1);

@@ -1,31 +1,21 @@
 import { basename } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { EventOf } from '../../src/core/events.js';
-import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
 import { waitFor } from '../helpers/runner-checks.js';
-import type { TestWorkspace } from '../helpers/workspace.js';
-import { INTERACTIVE_TOOL, openCodeWorkspace } from './opencode-workspace.js';
+import { INTERACTIVE_TOOL, openCodeFixture } from './opencode-workspace.js';
 
-let server: ModelServer | null = null;
-let ws: TestWorkspace | null = null;
-
-afterEach(async () => {
-  await ws?.dispose();
-  await server?.close();
-  ws = null;
-  server = null;
-});
+const oc = openCodeFixture();
 
 /** OpenCode's TUI starts in seconds on an idle machine; a loaded one takes several times that. */
 const SCREEN_WAIT_MS = 120_000;
 
 async function screenText(taskId: string): Promise<string> {
-  const { stdout } = await ws!.lacp(['screen', taskId]);
+  const { stdout } = await oc.ws.lacp(['screen', taskId]);
   return String(stdout);
 }
 
 function agentStates(taskId: string): string[] {
-  return ws!
+  return oc.ws
     .taskEvents(taskId)
     .filter((e): e is EventOf<'tool_event'> => e.event === 'tool_event' && e.tool_event_type === 'agent_state')
     .map((e) => (e.data as { state: string }).state);
@@ -34,15 +24,14 @@ function agentStates(taskId: string): string[] {
 test(
   "interactive OpenCode in a PTY: a typed prompt is sent, the model's reply appears on the screen, the agent state goes idle, busy, idle, then waiting on a permission",
   async () => {
-    server = await startModelServer([
+    const { server, ws } = await oc.start([
       { kind: 'text', text: 'Scripted reply: pineapple.' },
       { kind: 'tool_calls', calls: [{ name: 'bash', arguments: { command: 'echo needs-a-yes', description: 'Ask first' } }] },
-    ]);
-    ws = openCodeWorkspace(server, { permission: { bash: 'ask' } });
+    ], { permission: { bash: 'ask' } });
     const { taskId } = await ws.run([INTERACTIVE_TOOL]);
 
     // The home screen names the project directory: the TUI is up and drawing into our headless terminal.
-    await waitFor('the OpenCode home screen', async () => (await screenText(taskId)).includes(basename(ws!.root)), SCREEN_WAIT_MS);
+    await waitFor('the OpenCode home screen', async () => (await screenText(taskId)).includes(basename(ws.root)), SCREEN_WAIT_MS);
     // lacp follows OpenCode's own event stream: connected, the agent is idle until given work.
     await waitFor('the first agent state', () => agentStates(taskId).length > 0, SCREEN_WAIT_MS);
     expect(agentStates(taskId)).toEqual(['idle']);

@@ -1,31 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { EventOf } from '../../src/core/events.js';
-import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
 import { waitFor } from '../helpers/runner-checks.js';
-import type { TestWorkspace } from '../helpers/workspace.js';
-import { openCodeWorkspace } from './opencode-workspace.js';
+import { openCodeFixture } from './opencode-workspace.js';
 
-let server: ModelServer | null = null;
-let ws: TestWorkspace | null = null;
-
-afterEach(async () => {
-  await ws?.dispose();
-  await server?.close();
-  ws = null;
-  server = null;
-});
+const oc = openCodeFixture();
 
 test(
   'the model calls lacp_start_task through the lacp MCP server: the task joins the run, marked as started by the agent, and finishes',
   async () => {
-    server = await startModelServer([
+    const { server, ws } = await oc.start([
       { kind: 'tool_calls', calls: [{ name: 'lacp_start_task', arguments: { tool: 'shout', prompt: 'fan-out-works', title: 'child of the agent' } }] },
       // The child's id is in the tool result the model got; waiting on it is the agent's next step.
       { kind: 'text', text: 'Started it.' },
-    ]);
-    ws = openCodeWorkspace(server, { extraTools: { shout: { mode: 'batch', cmd: ['echo', '{prompt}'] } } });
+    ], { extraTools: { shout: { mode: 'batch', cmd: ['echo', '{prompt}'] } } });
     const { taskId: parentId, result } = await ws.run(['oc', '--prompt', 'start a child task', '--wait']);
     expect(result.exitCode, String(result.stderr)).toBe(0);
 
@@ -39,7 +28,7 @@ test(
     const childId = /"task_id": "([^"]+)"/.exec(String((call.data as { output: string }).output))![1]!;
 
     const childDone = await waitFor('the child task to end', () =>
-      ws!.taskEvents(childId).find((e): e is EventOf<'task_completed'> => e.event === 'task_completed'),
+      ws.taskEvents(childId).find((e): e is EventOf<'task_completed'> => e.event === 'task_completed'),
     );
     expect(childDone.status).toBe('succeeded');
     const { stdout } = await ws.lacp(['ls', '--json']);

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { TestWorkspace } from '../helpers/workspace.js';
-import type { ModelServer } from '../fixtures/model-server.js';
+import { startModelServer, type ModelServer, type Reply } from '../fixtures/model-server.js';
 
 export const MODEL = 'scripted/model-1';
 /** Dollars per million tokens the scripted model is priced at, so cost is a known nonzero number. */
@@ -72,4 +73,34 @@ export function openCodeWorkspace(server: ModelServer, opts: OpenCodeToolOptions
   // JSON is YAML: no quoting rules to get wrong for the config string.
   writeFileSync(join(ws.root, 'tools.yaml'), JSON.stringify(tools, null, 2));
   return ws;
+}
+
+/**
+ * The model server and workspace of the test running now, both closed after it. Call it
+ * once at a test file's top level (it registers the afterEach); `start` in each test.
+ */
+export function openCodeFixture() {
+  let server: ModelServer | null = null;
+  let ws: TestWorkspace | null = null;
+  afterEach(async () => {
+    await ws?.dispose();
+    await server?.close();
+    ws = null;
+    server = null;
+  });
+  return {
+    async start(script: Reply[], opts: OpenCodeToolOptions = {}): Promise<{ server: ModelServer; ws: TestWorkspace }> {
+      server = await startModelServer(script);
+      ws = openCodeWorkspace(server, opts);
+      return { server, ws };
+    },
+    get server(): ModelServer {
+      if (!server) throw new Error('openCodeFixture: start() was not called in this test');
+      return server;
+    },
+    get ws(): TestWorkspace {
+      if (!ws) throw new Error('openCodeFixture: start() was not called in this test');
+      return ws;
+    },
+  };
 }
