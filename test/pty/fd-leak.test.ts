@@ -26,9 +26,12 @@ describe('PTY resources', () => {
     const paths = workspacePaths(root);
     mkdirSync(paths.stateDir, { recursive: true });
     const daemon = new Daemon(paths, new DaemonLog(paths.logFile));
-    // One warm-up task opens the run's telemetry file, which stays open by design.
+    // One warm-up task opens the run's telemetry file, which stays open by design, and
+    // starts the screen worker. The worker reads its modules for a while after the task
+    // ends; its answer about the warm-up screen says it has loaded them and closed them.
     const warm = daemon.submit(submit());
     await daemon.wait(warm.task_id);
+    await daemon.screenText(warm.task_id);
     const start = openFds();
     const ids = [];
     for (let i = 0; i < CYCLES; i++) ids.push(daemon.submit(submit()).task_id);
