@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ScreenPush } from '../../src/core/protocol.js';
 import { BATCH_MS, ScreenFanout } from '../../src/pty/screen-fanout.js';
 
@@ -7,10 +7,15 @@ function recordingClient() {
   return { pushes, subscriber: { push: (m: ScreenPush) => void pushes.push(m), drop: () => undefined } };
 }
 
-const afterBatch = () => new Promise<void>((resolve) => setTimeout(resolve, BATCH_MS * 3));
+// The clock is fake: what counts as "closely" or "a quiet spell" must not depend on how
+// busy the machine running the test is.
+const afterBatch = () => vi.advanceTimersByTime(BATCH_MS * 3);
 
 describe('ScreenFanout', () => {
-  it('sends output after a quiet spell at once (a typed echo waits for no clock), and batches what follows closely', async () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('sends output after a quiet spell at once (a typed echo waits for no clock), and batches what follows closely', () => {
     const fanout = new ScreenFanout(() => undefined);
     const client = recordingClient();
     fanout.add(client.subscriber);
@@ -19,12 +24,12 @@ describe('ScreenFanout', () => {
     fanout.data('ch');
     fanout.data('o');
     expect(client.pushes).toHaveLength(1); // a burst: held for the batch
-    await afterBatch();
+    afterBatch();
     expect(client.pushes).toEqual([
       { kind: 'data', data: 'e' },
       { kind: 'data', data: 'cho' },
     ]);
-    await afterBatch(); // quiet again
+    afterBatch(); // quiet again
     fanout.data('$ ');
     expect(client.pushes.at(-1)).toEqual({ kind: 'data', data: '$ ' });
     fanout.dispose();
