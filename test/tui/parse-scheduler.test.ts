@@ -1,5 +1,5 @@
 import xtermHeadless from '@xterm/headless';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ParseScheduler, type ParseTarget } from '../../src/tui/parse-scheduler.js';
 
 const { Terminal } = xtermHeadless;
@@ -84,20 +84,29 @@ describe('ParseScheduler', () => {
     b.dispose();
   });
 
-  it('while the user types, holds background panes to a share per frame, not per turn, and the typed-into pane still goes at once', async () => {
-    const scheduler = new ParseScheduler();
-    const selected = new RecordingTarget();
-    const background = new RecordingTarget();
-    scheduler.typing(10_000);
-    scheduler.select(selected);
-    scheduler.write(background, 'b'.repeat(10), () => undefined);
-    scheduler.write(selected, 'echo', () => undefined);
-    expect(selected.chunks).toEqual(['echo']);
-    await turn();
-    expect(background.chunks).toEqual([]); // a turn of the loop is not enough while typing
-    const frame = new Promise<void>((resolve) => setTimeout(resolve, 40)); // a timer, not a turn: two frames' time
-    await frame;
-    expect(background.chunks).toEqual(['b'.repeat(10)]);
+  it('while the user types, holds background panes to a small share per frame, not per turn, and the typed-into pane still goes at once', async () => {
+    vi.useFakeTimers(); // frames are timers: a fake clock says exactly when a share is handed
+    try {
+      const scheduler = new ParseScheduler();
+      const selected = new RecordingTarget();
+      const background = new RecordingTarget();
+      scheduler.typing(10_000);
+      scheduler.select(selected);
+      scheduler.write(background, 'b'.repeat(20_000), () => undefined);
+      scheduler.write(selected, 'echo', () => undefined);
+      expect(selected.chunks).toEqual(['echo']);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(background.chunks).toEqual([]); // a turn of the loop is not enough while typing
+      await vi.advanceTimersByTimeAsync(17); // one frame
+      expect(background.chunks).toEqual(['b'.repeat(8 * 1024)]); // a keystroke never waits behind a big parse
+      background.finishAll();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(background.chunks).toHaveLength(1); // the next share waits for the next frame
+      await vi.advanceTimersByTimeAsync(17);
+      expect(background.chunks).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('never splits a surrogate pair between chunks', async () => {
