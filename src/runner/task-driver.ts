@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { EventDraft } from '../core/events.js';
 import type { TaskRecord } from '../core/task-record.js';
@@ -44,6 +44,9 @@ export class TaskDriver {
   private readonly doneWaiters: ((o: Outcome) => void)[] = [];
   private finalOutcome: Outcome | null = null;
   private readonly recordFile: TaskRecordFile;
+  /** The status before the input being handled: a cancel reports the state it found the task in. */
+  private statusAtInput: TaskStatus = 'queued';
+  private spawnAttempted = false;
 
   /** `record` is on disk already (task.json exists once a submit returns); the driver rewrites it as the task moves on. */
   constructor(
@@ -91,6 +94,7 @@ export class TaskDriver {
   }
 
   input(input: Input): void {
+    this.statusAtInput = this.status;
     const { state, effects } = step(this.config, this.state, input);
     this.state = state;
     for (const effect of effects) this.perform(effect);
@@ -135,13 +139,14 @@ export class TaskDriver {
       case 'cancel_requested':
         this.emit({
           event: 'cancel_requested',
-          status: this.status,
+          status: this.statusAtInput,
           by: effect.by,
           reason: effect.reason,
           summary: `cancel requested by ${effect.by}${effect.reason ? `: ${effect.reason}` : ''}`,
         });
         return;
       case 'spawn':
+        this.spawnAttempted = true;
         mkdirSync(join(this.id.taskDir, 'artifacts'), { recursive: true });
         this.process = this.host.startProcess(this, {
           onSpawn: (pid) => this.input({ type: 'spawned', pid }),
@@ -196,6 +201,15 @@ export class TaskDriver {
     }
   }
 
+  /**
+   * A task that never started (cancelled or rejected first) still has the folder every task
+   * has: its events name stdout.log and stderr.log, and readers look for artifacts/.
+   */
+  private createEmptyFiles(): void {
+    mkdirSync(join(this.id.taskDir, 'artifacts'), { recursive: true });
+    for (const stream of ['stdout', 'stderr'] as const) closeSync(openSync(join(this.id.taskDir, `${stream}.log`), 'a'));
+  }
+
   private async complete(outcome: Outcome): Promise<void> {
     await this.sweep;
     if (this.process) {
@@ -205,6 +219,7 @@ export class TaskDriver {
       clearTimeout(limit);
       process.abandon();
     }
+    if (!this.spawnAttempted) this.createEmptyFiles();
     const ended = new Date();
     const startedAt = this.record.timestamps.started ?? this.record.timestamps.queued;
     const durationMs = Math.max(0, ended.getTime() - Date.parse(startedAt));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../src/core/events.js';
@@ -34,6 +34,9 @@ tools:
     checkpoint: after
   artifact:
     cmd: ["sh", "${FIXTURES}/write-artifact.sh", "sub/report.txt", "{prompt}"]
+  one_at_a_time:
+    cmd: ["sleep", "30"]
+    max_parallel: 1
 `;
 
 const ws = new TestWorkspace(TOOLS);
@@ -149,6 +152,29 @@ describe('outcomes and their events (real daemon, real processes, through the CL
     expect(names(events)).toEqual(['task_queued', 'checkpoint_required', 'checkpoint_resolved', 'task_completed']);
     expect(events[2]).toMatchObject({ decision: 'rejected', reason: 'no thanks' });
     expect(completionOf(events, taskId)).toMatchObject({ status: 'failed', error_class: 'rejected', summary: 'rejected: no thanks' });
+  });
+
+  it('cancelled before it ran: cancel_requested says the state it found (queued, at a checkpoint); the folder has its logs and artifacts/', async () => {
+    const { child, taskId } = await runWaiting(['gate_before']);
+    await reached(taskId, 'checkpoint_required');
+    expect((await ws.lacp(['cancel', taskId])).exitCode).toBe(0);
+    expect((await child).exitCode).toBe(130);
+    const events = ws.taskEvents(taskId);
+    expect(names(events)).toEqual(['task_queued', 'checkpoint_required', 'cancel_requested', 'task_completed']);
+    expect(events[2]).toMatchObject({ status: 'awaiting_checkpoint', by: 'cli' });
+    const runId = events[0]!.run_id;
+    const dir = join(ws.root, 'runs', runId, 'tasks', taskId);
+    expect(readdirSync(dir).sort()).toEqual(['artifacts', 'stderr.log', 'stdout.log', 'task.json']);
+    for (const path of Object.values(completionOf(events, taskId).log_paths)) expect(readFileSync(join(ws.root, 'runs', runId, path), 'utf8')).toBe('');
+
+    // Queued behind a task holding the tool's only slot.
+    const holder = await runWaiting(['one_at_a_time']);
+    await reached(holder.taskId, 'task_started');
+    const queued = await runWaiting(['one_at_a_time']);
+    expect((await ws.lacp(['cancel', queued.taskId, holder.taskId])).exitCode).toBe(0);
+    expect(ws.taskEvents(queued.taskId).find((e) => e.event === 'cancel_requested')).toMatchObject({ status: 'queued' });
+    expect(ws.taskEvents(holder.taskId).find((e) => e.event === 'cancel_requested')).toMatchObject({ status: 'running' });
+    await Promise.all([holder.child, queued.child]);
   });
 
   it('checkpoint after + approve: the result is held, then it is the outcome', async () => {
