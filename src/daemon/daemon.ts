@@ -417,7 +417,7 @@ export class Daemon implements TaskHost {
       started_by: req.started_by,
       argv: plan.argv,
       cwd: plan.cwd,
-      env: redactEnv(plan.addedEnv, this.tools.config.secrets),
+      env: redactEnv(plan.addedEnv, this.tools.config.secrets, this.env),
       stdin: plan.stdin,
       prompt: req.prompt,
       vars: plan.vars,

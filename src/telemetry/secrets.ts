@@ -4,14 +4,26 @@ const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENT
 export const REDACTED = '[redacted]';
 
 /**
- * Redacts values whose names look secret or are listed under `secrets:`. A value
- * that is a JSON object (OPENCODE_CONFIG_CONTENT and its kin) is redacted inside:
+ * Shorter secret values are not looked for inside other values: a one-character "token"
+ * would redact half of every record.
+ */
+const MIN_SECRET_VALUE_CHARS = 6;
+
+/**
+ * Redacts values whose names look secret or are listed under `secrets:`, and values that
+ * carry a secret of the daemon's environment under another name (`GH: ${GITHUB_TOKEN}`).
+ * A value that is a JSON object (OPENCODE_CONFIG_CONTENT and its kin) is redacted inside:
  * provider keys hide in such documents under names like `apiKey`.
  */
-export function redactEnv(env: Record<string, string>, listed: readonly string[]): Record<string, string> {
+export function redactEnv(env: Record<string, string>, listed: readonly string[], daemonEnv: Readonly<Record<string, string | undefined>> = {}): Record<string, string> {
   const named = new Set(listed);
+  const isSecretName = (k: string) => SECRET_NAME.test(k) || named.has(k);
+  const secretValues = Object.entries(daemonEnv)
+    .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length >= MIN_SECRET_VALUE_CHARS && isSecretName(e[0]))
+    .map(([, v]) => v);
+  const carriesSecret = (v: string) => secretValues.some((secret) => v.includes(secret));
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) out[k] = SECRET_NAME.test(k) || named.has(k) ? REDACTED : redactJsonDocument(v);
+  for (const [k, v] of Object.entries(env)) out[k] = isSecretName(k) || carriesSecret(v) ? REDACTED : redactJsonDocument(v);
   return out;
 }
 

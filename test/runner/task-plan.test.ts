@@ -20,6 +20,7 @@ tools:
       MIXED: "\${LACP_TEST_DAEMON_VAR}/{model}/{task_id}"
       OPENAI_API_KEY: "sk-test-secret"
       PLAIN_LOOKING: "listed-secret-value"
+      GH: "\${LACP_TEST_SERVICE_TOKEN}"
   in_sub:
     cmd: ["node", "${FIXTURES}/print-argv.js"]
     cwd: sub/dir
@@ -52,7 +53,7 @@ async function report(args: string[], env?: Record<string, string>): Promise<{ r
 
 describe('what reaches the process: argv, env, cwd, stdin', () => {
   // The daemon is started by the first command with this variable in its environment; ${NAME} reads the daemon's.
-  const daemonEnv = { LACP_TEST_DAEMON_VAR: 'from-daemon' };
+  const daemonEnv = { LACP_TEST_DAEMON_VAR: 'from-daemon', LACP_TEST_SERVICE_TOKEN: 'tok-from-daemon-env' };
 
   it('placeholders with quotes, spaces, $, newlines, globs and braces reach argv exactly: no shell, no splitting', async () => {
     const prompt = `it's "quoted" and $HOME \${HOME} $(whoami) \`id\` * ; | && {model} {{x}}\nsecond line\ttab  two  spaces `;
@@ -88,11 +89,13 @@ describe('what reaches the process: argv, env, cwd, stdin', () => {
     expect(record.cwd).toBe(ws.root);
     expect(record.env.OPENAI_API_KEY).toBe(REDACTED); // the name looks secret
     expect(record.env.PLAIN_LOOKING).toBe(REDACTED); // listed under secrets:
+    expect(record.env.GH).toBe(REDACTED); // a secret of the daemon's environment under an innocent name
     expect(record.env.LACP_TASK_ID).toBe(taskId);
     expect(record.env.FROM_DAEMON).toBe('from-daemon');
     const raw = readFileSync(join(ws.runs.taskDir(runId, taskId), 'task.json'), 'utf8');
     expect(raw).not.toContain('sk-test-secret');
     expect(raw).not.toContain('listed-secret-value');
+    expect(raw).not.toContain('tok-from-daemon-env');
     expect(record.tool_config.cmd[0]).toBe('node');
     expect(record.tool_config_hash).toMatch(/^[0-9a-f]{16}$/);
     expect(record.lacp_version).toMatch(/^\d+\.\d+\.\d+/);

@@ -14,4 +14,10 @@ describe('redactEnv', () => {
     expect(out.mcp.lacp.type).toBe('local');
     expect(redactEnv({ NOT_JSON: '{oops' }, []).NOT_JSON).toBe('{oops');
   });
+
+  it("hides a value that carries a secret of the daemon's environment under an innocent name", () => {
+    const daemonEnv = { GITHUB_TOKEN: 'ghp_live_123', HOME: '/home/u', SHORT_TOKEN: 'x' };
+    const out = redactEnv({ GH: 'ghp_live_123', HEADER: 'Bearer ghp_live_123', WHERE: '/home/u', ONE: 'x' }, [], daemonEnv);
+    expect(out).toEqual({ GH: REDACTED, HEADER: REDACTED, WHERE: '/home/u', ONE: 'x' });
+  });
 });
