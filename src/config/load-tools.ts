@@ -44,7 +44,8 @@ export function loadToolsFile(path: string, { mustExist = false } = {}): LoadedT
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !mustExist) return withBuiltins(EMPTY, null);
-    throw new ConfigError(path, 1, 1, `cannot read: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(displayPath(path), 1, 1, code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`);
   }
   try {
     const result = withBuiltins(parseToolsText(text, path), path);
@@ -56,48 +57,71 @@ export function loadToolsFile(path: string, { mustExist = false } = {}): LoadedT
   }
 }
 
+/** Parses and checks a tools file; throws one ConfigError carrying every problem found, in file order. */
 export function parseToolsText(text: string, file: string): ToolsFile {
   const shown = displayPath(file);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const pos = lines.linePos(yamlError.pos[0]);
-    throw new ConfigError(shown, pos.line, pos.col, `YAML: ${firstLine(yamlError.message)}`);
+  if (doc.errors.length > 0) {
+    throw ConfigError.of(
+      doc.errors.map((yamlError) => {
+        const pos = lines.linePos(yamlError.pos[0]);
+        return new ConfigError(shown, pos.line, pos.col, `YAML: ${firstLine(yamlError.message)}`);
+      }),
+    );
   }
   const raw: unknown = doc.toJS();
   const parsed = ToolsFile.safeParse(raw ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const { path, message } = describeIssue(issue, raw ?? {});
-    const pos = issue.code === 'unrecognized_keys' ? locate(doc, lines, path) : locateValue(doc, lines, path);
-    throw new ConfigError(shown, pos.line, pos.col, message);
+    throw ConfigError.of(
+      parsed.error.issues.flatMap((issue) =>
+        describeIssue(issue, raw ?? {}).map(({ path, message, at }) => {
+          const pos = at === 'key' ? locate(doc, lines, path) : locateValue(doc, lines, path);
+          return new ConfigError(shown, pos.line, pos.col, message);
+        }),
+      ),
+    );
   }
-  checkPlaceholders(parsed.data, (path, message) => {
+  const placeholderProblems = unknownPlaceholders(parsed.data).map(({ path, message }) => {
     const pos = locateValue(doc, lines, path);
     return new ConfigError(shown, pos.line, pos.col, message);
   });
+  if (placeholderProblems.length > 0) throw ConfigError.of(placeholderProblems);
   return parsed.data;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): { path: PropertyKey[]; message: string } {
+/** What a problem is about: a key (unknown, or a name the schema refuses) or a value. */
+interface Problem {
+  path: PropertyKey[];
+  message: string;
+  at: 'key' | 'value';
+}
+
+/** One zod issue as the problems a user reads; an issue naming several unknown keys is one problem per key. */
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
   const path = [...issue.path];
   const where = path.join('.') || '(top)';
   // zod does not keep the input on its issues unless asked to: look the value up by path.
   const input = valueAt(raw, path);
   if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    return { path: [...path, key], message: `${[...path, key].join('.')}: unknown key '${key}'` };
+    return issue.keys.map((key) => ({ path: [...path, key], message: `${[...path, key].join('.')}: unknown key '${key}'`, at: 'key' }));
+  }
+  if (issue.code === 'invalid_key') {
+    // A record's key refused by the schema (a tool or var name): the schema's own rule says what a name may be.
+    const parent = path.slice(0, -1).join('.') || '(top)';
+    const name = String(path[path.length - 1]);
+    const rule = issue.issues.map((inner) => inner.message).join('; ');
+    return [{ path, message: `${parent}: invalid name '${name}' (${rule})`, at: 'key' }];
   }
   if (issue.code === 'invalid_type') {
     const message = input === undefined ? `${where}: required (expected ${issue.expected})` : `${where}: expected ${issue.expected}, got ${typeName(input)}`;
-    return { path, message };
+    return [{ path, message, at: 'value' }];
   }
   if (issue.code === 'invalid_value') {
-    if (input === undefined) return { path, message: `${where}: required (one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})` };
-    return { path, message: `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` };
+    const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
+    return [{ path, message: input === undefined ? `${where}: required (one of ${values})` : `${where}: expected one of ${values}`, at: 'value' }];
   }
-  return { path, message: `${where}: ${issue.message}` };
+  return [{ path, message: `${where}: ${issue.message}`, at: 'value' }];
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -112,12 +136,15 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
+  // zod refuses .inf, .nan and 1e400 (read as Infinity) as not numbers: name the value, "got number" would puzzle.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return typeof value;
 }
 
 /** Every `{placeholder}` must be a declared var or a built-in one: a typo is caught before anything runs. */
-function checkPlaceholders(config: ToolsFile, fail: (path: PropertyKey[], message: string) => ConfigError): void {
+function unknownPlaceholders(config: ToolsFile): { path: PropertyKey[]; message: string }[] {
   const known = new Set<string>([...BUILTIN_PLACEHOLDERS, ...Object.keys(config.vars)]);
+  const problems: { path: PropertyKey[]; message: string }[] = [];
   for (const [name, tool] of Object.entries(config.tools)) {
     const templates: [PropertyKey[], string][] = [
       ...tool.cmd.map((t, i): [PropertyKey[], string] => [['tools', name, 'cmd', i], t]),
@@ -126,14 +153,14 @@ function checkPlaceholders(config: ToolsFile, fail: (path: PropertyKey[], messag
     if (tool.cwd !== undefined) templates.push([['tools', name, 'cwd'], tool.cwd]);
     if (tool.stdin !== undefined) templates.push([['tools', name, 'stdin'], tool.stdin]);
     for (const [path, template] of templates) {
-      const unknown = placeholdersOf(template).find((p) => !known.has(p));
-      if (unknown)
-        throw fail(
+      for (const unknown of new Set(placeholdersOf(template).filter((p) => !known.has(p))))
+        problems.push({
           path,
-          `${path.join('.')}: unknown placeholder '{${unknown}}' (declare it under vars:, or use one of ${BUILTIN_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})`,
-        );
+          message: `${path.join('.')}: unknown placeholder '{${unknown}}' (declare it under vars:, or use one of ${BUILTIN_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})`,
+        });
     }
   }
+  return problems;
 }
 
 /** Paths in messages are relative to where the user stands, as compilers print them. */

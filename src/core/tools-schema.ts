@@ -39,9 +39,9 @@ export const ToolsFile = z.strictObject({
       scrollback: positiveInt.default(10_000),
     })
     .default({ max_parallel: 4, kill_grace_sec: 5, scrollback: 10_000 }),
-  vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a var name is letters, digits and _'), VarValue).default({}),
+  vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a var name may contain only letters, digits and _, and may not start with a digit'), VarValue).default({}),
   secrets: z.array(z.string()).default([]),
-  tools: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a tool name is letters, digits, _ . -'), ToolSpec).default({}),
+  tools: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a tool name may contain only letters, digits and _ . -'), ToolSpec).default({}),
 });
 export type ToolsFile = z.infer<typeof ToolsFile>;
 

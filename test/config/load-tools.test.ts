@@ -18,6 +18,17 @@ function errorOf(text: string): string {
   throw new Error('expected a ConfigError');
 }
 
+/** The ConfigError a text produces, with every problem it found. */
+function errorsOf(text: string): ConfigError {
+  try {
+    parseToolsText(text, 'tools.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
 describe('tools.yaml loading', () => {
   it('accepts a full file, with ${NAME} env references and declared vars', () => {
     const config = parseToolsText(
@@ -79,6 +90,50 @@ describe('tools.yaml loading', () => {
     expect(errorOf('- a\n- b\n')).toMatch(/^1:1 \(top\): expected object, got array/);
   });
 
+  it('every problem the schema finds, in file order: the first carries the rest, its message counts them', () => {
+    const text = [
+      'version: 1',
+      'tools:',
+      '  t1:',
+      '    cmd: [x]',
+      '    colour: red',
+      'defaults:',
+      '  max_parallel: 2',
+      '  bogus_default: 1',
+      '  other: 2',
+    ].join('\n');
+    const err = errorsOf(text);
+    expect(err.all.map((e) => `${e.line}:${e.col} ${e.detail}`)).toEqual([
+      "5:5 tools.t1.colour: unknown key 'colour'",
+      "8:3 defaults.bogus_default: unknown key 'bogus_default'",
+      "9:3 defaults.other: unknown key 'other'",
+    ]);
+    expect(err.message).toBe("tools.yaml:5:5 tools.t1.colour: unknown key 'colour' (and 2 more: lacp validate)");
+    expect(err.all.every((e) => e.more.length === 0 && !e.message.includes('more'))).toBe(true);
+  });
+
+  it('every unknown placeholder, and every YAML error, not only the first', () => {
+    const placeholders = errorsOf('version: 1\ntools:\n  t:\n    cmd: ["{a}", "{b}{c}"]\n    stdin: "{d}"\n').all;
+    expect(placeholders.map((e) => `${e.line}:${e.col} ${e.detail.split(' (')[0]}`)).toEqual([
+      "4:11 tools.t.cmd.0: unknown placeholder '{a}'",
+      "4:18 tools.t.cmd.1: unknown placeholder '{b}'",
+      "4:18 tools.t.cmd.1: unknown placeholder '{c}'",
+      "5:12 tools.t.stdin: unknown placeholder '{d}'",
+    ]);
+    const dup = errorsOf('version: 1\nversion: 1\ntools: {}\ntools: {}\n').all;
+    expect(dup.map((e) => e.line)).toEqual([2, 4]);
+    expect(dup.every((e) => /^YAML: .*[Uu]nique/.test(e.detail))).toBe(true);
+  });
+
+  it('an invalid tool or var name: at the name itself, saying what a name may contain', () => {
+    expect(errorOf('version: 1\ntools:\n  ok:\n    cmd: [x]\n  "bad name!":\n    cmd: [x]\n')).toBe(
+      "5:3 tools: invalid name 'bad name!' (a tool name may contain only letters, digits and _ . -)",
+    );
+    expect(errorOf('version: 1\nvars:\n  9lives: 1\n')).toBe(
+      "3:3 vars: invalid name '9lives' (a var name may contain only letters, digits and _, and may not start with a digit)",
+    );
+  });
+
   describe('files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lacp-config-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -87,7 +142,7 @@ describe('tools.yaml loading', () => {
       const loaded = loadToolsFile(join(dir, 'absent.yaml'));
       expect(loaded.file).toBeNull();
       expect(Object.keys(loaded.tools).sort()).toEqual(['sh', 'shell']);
-      expect(() => loadToolsFile(join(dir, 'absent.yaml'), { mustExist: true })).toThrow(ConfigError);
+      expect(() => loadToolsFile(join(dir, 'absent.yaml'), { mustExist: true })).toThrow(/absent\.yaml:1:1 no such file$/);
     });
 
     it('an unchanged file is not parsed again; an edit is seen at the next load, errors included', () => {
