@@ -1,7 +1,7 @@
 import type { DaemonClient } from '../client/daemon-client.js';
 import { ConfigError } from '../config/config-error.js';
 import type { LoadedTools } from '../config/load-tools.js';
-import { resolveWorkspace, workspacePaths, type WorkspacePaths } from '../workspace/workspace-paths.js';
+import { resolveWorkspace, workspacePaths, workspaceProblem, type WorkspacePaths } from '../workspace/workspace-paths.js';
 import { CliError, EXIT_UNREACHABLE, EXIT_USAGE } from './cli-error.js';
 
 /**
@@ -17,7 +17,10 @@ export class CliContext {
     workspaceFlag: string | undefined,
     readonly out: NodeJS.WritableStream = process.stdout,
   ) {
-    this.paths = workspacePaths(resolveWorkspace(workspaceFlag));
+    const root = resolveWorkspace(workspaceFlag);
+    const problem = workspaceProblem(root);
+    if (problem) throw new CliError(problem, EXIT_USAGE);
+    this.paths = workspacePaths(root);
   }
 
   print(line: string): void {

@@ -36,11 +36,31 @@ async function usage(): Promise<string> {
   ].join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+/**
+ * Options every command takes may come before the command too (`lacp --workspace DIR ls`,
+ * as git and tmux take theirs): they move after it.
+ */
+function commandFirst(argv: string[]): string[] {
+  let i = 0;
+  while (i < argv.length) {
+    const word = argv[i]!;
+    if (word === '--json' || word.startsWith('--workspace=')) i += 1;
+    else if (word === '--workspace' && i + 1 < argv.length) i += 2;
+    else break;
+  }
+  if (i === 0) return argv;
+  return argv.length > i ? [argv[i]!, ...argv.slice(0, i), ...argv.slice(i + 1)] : [];
+}
+
+export async function main(args: string[]): Promise<number> {
+  const [name, ...rest] = commandFirst(args);
+  if (!name) {
     process.stdout.write(`${await usage()}\n`);
-    return name ? 0 : 2;
+    throw new CliError('no command given (the commands are listed above)');
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${await usage()}\n`);
+    return 0;
   }
   if (name === '--version' || name === '-V') {
     process.stdout.write(`${LACP_VERSION}\n`);

@@ -2,9 +2,9 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { DaemonClient } from '../client/daemon-client.js';
 import { DaemonUnreachable, ensureDaemon } from '../client/ensure-daemon.js';
 import { parse } from '../cli/args.js';
-import { CliError, EXIT_UNREACHABLE } from '../cli/cli-error.js';
+import { CliError, EXIT_UNREACHABLE, EXIT_USAGE } from '../cli/cli-error.js';
 import { TASK_MARKER_VAR } from '../runner/process-tree.js';
-import { resolveWorkspace, workspacePaths } from '../workspace/workspace-paths.js';
+import { resolveWorkspace, workspacePaths, workspaceProblem } from '../workspace/workspace-paths.js';
 import { createLacpMcpServer } from './mcp-server.js';
 import { QueryError } from './task-queries.js';
 
@@ -16,7 +16,10 @@ export const MCP_HELP = `lacp mcp
 export async function mcpCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('mcp', argv, {});
   if (positionals.length > 0) throw new CliError(`lacp mcp: takes no arguments, got '${positionals[0]}'`);
-  const paths = workspacePaths(resolveWorkspace(values.workspace));
+  const root = resolveWorkspace(values.workspace);
+  const problem = workspaceProblem(root);
+  if (problem) throw new CliError(problem, EXIT_USAGE);
+  const paths = workspacePaths(root);
   // One connection, made on first use and remade if the daemon restarts in between.
   const link: { client: DaemonClient | null } = { client: null };
   const daemon = async (): Promise<DaemonClient> => {

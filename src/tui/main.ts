@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DaemonUnreachable, ensureDaemon } from '../client/ensure-daemon.js';
 import { ConfigError } from '../config/config-error.js';
-import { resolveWorkspace, workspacePaths } from '../workspace/workspace-paths.js';
+import { resolveWorkspace, workspacePaths, workspaceProblem } from '../workspace/workspace-paths.js';
 import { loadLayout } from './layout-preset.js';
 import { startMirrorIfAvailable } from './mirror-hook.js';
 import { TerminalGuard } from './terminal-guard.js';
@@ -50,7 +50,13 @@ export async function runTui(argv: string[]): Promise<number> {
     process.stdout.write(`${TUI_HELP}\n`);
     return 0;
   }
-  const paths = workspacePaths(resolveWorkspace(args.workspace));
+  const root = resolveWorkspace(args.workspace);
+  const problem = workspaceProblem(root);
+  if (problem) {
+    process.stderr.write(`lacp-tui: ${problem}\n`);
+    return 2;
+  }
+  const paths = workspacePaths(root);
   let layout;
   try {
     layout = loadLayout(args.layout, paths.panesDir);

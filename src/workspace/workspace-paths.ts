@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -20,6 +21,17 @@ export interface WorkspacePaths {
 /** `--workspace DIR`, else `$LACP_WORKSPACE`, else the current directory. */
 export function resolveWorkspace(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return resolve(flag ?? env.LACP_WORKSPACE ?? process.cwd());
+}
+
+/**
+ * Why `root` cannot be a workspace, or null when it can. A mistyped `--workspace` must
+ * not quietly become a new workspace with a daemon of its own.
+ */
+export function workspaceProblem(root: string): string | null {
+  const stat = statSync(root, { throwIfNoEntry: false });
+  if (!stat) return `workspace ${root} does not exist (create it, or give --workspace an existing directory)`;
+  if (!stat.isDirectory()) return `workspace ${root} is not a directory`;
+  return null;
 }
 
 export function workspacePaths(root: string, env: NodeJS.ProcessEnv = process.env): WorkspacePaths {

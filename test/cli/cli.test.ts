@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,8 @@ tools:
     cmd: ["sh", "-c", "echo one; sleep 1; echo two"]
   slow:
     cmd: ["sleep", "30"]
+  args:
+    cmd: ["printf", "%s|", "{prompt}"]
 `);
 afterAll(async () => {
   validateWorkspaceFiles(ws.root);
@@ -124,7 +126,7 @@ describe('lacp errors: one line on stderr, exit 2', () => {
 
   it('unknown tool, missing prompt, unknown --set variable', async () => {
     await Promise.all([
-      check(['run', 'nope'], /unknown tool 'nope' \(.*has: chatty, sh, shell, slow, ticking\)/),
+      check(['run', 'nope'], /unknown tool 'nope' \(.*has: args, chatty, sh, shell, slow, ticking\)/),
       check(['run', 'sh'], /tool 'sh' needs a prompt: pass --prompt TEXT/),
       check(['run', 'chatty', '--set', 'levle=2'], /--set levle: no such variable \(declared under vars: level\)/),
       check(['run', 'chatty', '--set', 'level'], /--set level: expected KEY=VALUE/),
@@ -146,12 +148,39 @@ describe('lacp errors: one line on stderr, exit 2', () => {
     ]);
   }, 120_000);
 
-  it('no command prints the usage and exits 2; --help exits 0', async () => {
+  it('no command prints the usage, says so in one line on stderr and exits 2; --help exits 0', async () => {
     const none = await ws.lacp([]);
     expect(none.exitCode).toBe(2);
     expect(none.stdout).toContain('lacp run TOOL');
+    expect(String(none.stderr)).toBe('lacp: no command given (the commands are listed above)');
     const help = await ws.lacp(['run', '--help']);
     expect([help.exitCode, String(help.stdout).split('\n')[0]]).toEqual([0, expect.stringMatching(/^lacp run TOOL/)]);
+  });
+});
+
+describe('options as users type them', () => {
+  it('--workspace and --json may come before the command, as git and tmux take theirs', async () => {
+    const elsewhere = await ws.lacp(['--workspace', join(ws.root, 'no-such-dir'), 'ls']);
+    expectOneLineError(elsewhere, 2, /workspace \S+no-such-dir does not exist/);
+    const listed = await ws.lacp(['--json', `--workspace=${ws.root}`, 'ls']);
+    expect(listed.exitCode, String(listed.stderr)).toBe(0);
+    expect(JSON.parse(String(listed.stdout))).toHaveProperty('runs');
+  });
+
+  it('an option value may start with "-": a prompt or title is taken whole', async () => {
+    const { taskId, result } = await ws.run(['args', '--prompt', '-n not an option', '--title', '-t', '--wait']);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect((await ws.lacp(['logs', taskId])).stdout).toBe('-n not an option|');
+    expectOneLineError(await ws.lacp(['run', 'args', '--timeout', '-1']), 2, /--timeout -1: expected a positive number of seconds/);
+  });
+
+  it('a workspace that does not exist, or is a file, is refused and not created', async () => {
+    const missing = join(ws.root, 'typo', 'workspace');
+    expectOneLineError(await ws.lacp(['run', 'sh', '--prompt', 'true', '--workspace', missing]), 2, /workspace \S+ does not exist/);
+    expect(existsSync(join(ws.root, 'typo'))).toBe(false);
+    const file = join(ws.root, 'a-file');
+    writeFileSync(file, '');
+    expectOneLineError(await ws.lacp(['ls', '--workspace', file]), 2, /workspace \S+a-file is not a directory/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { disposeChecked, waitFor } from '../helpers/runner-checks.js';
 import { LACP_BIN, TestWorkspace } from '../helpers/workspace.js';
@@ -54,6 +55,29 @@ describe('lacp attach', () => {
     const status = await ws.lacp(['ls', '--json']);
     const task = JSON.parse(String(status.stdout)).runs[0].tasks.find((t: { task_id: string }) => t.task_id === taskId);
     expect(task.status).toBe('running');
+    await ws.lacp(['cancel', taskId]);
+  });
+
+  it('a terminal that reports no size (0x0) is taken as 80x24, not refused', async () => {
+    ws = new TestWorkspace(TOOLS);
+    const { taskId } = await ws.run(['bash']);
+    // script(1) without a terminal of its own gives attach a PTY of size 0x0.
+    const attach = execa('script', ['-qec', `${process.execPath} ${LACP_BIN} attach ${taskId}`, '/dev/null'], {
+      env: { LACP_WORKSPACE: ws.root },
+      reject: false,
+    });
+    let seen = '';
+    attach.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    await waitFor('the task prompt through attach', () => seen.includes('task$'));
+    attach.stdin!.write('tput cols; tput lines\r');
+    // The frames position each row with CSI sequences: read the rows between them.
+    const rows = () => seen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n');
+    await waitFor('the task to see 80 columns and 24 lines', () => /\n80 *\n+24 *\n/.test(rows()));
+    attach.stdin!.write('\x1c');
+    const result = await attach;
+    expect(result.exitCode).toBe(0);
+    expect(seen).toContain('detached; the task goes on');
+    expect(seen).not.toContain('internal error');
     await ws.lacp(['cancel', taskId]);
   });
 

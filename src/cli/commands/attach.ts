@@ -18,6 +18,8 @@ export async function attachCommand(argv: string[]): Promise<number> {
   const stdin = process.stdin;
   const stdout = process.stdout;
   if (!stdin.isTTY || !stdout.isTTY) throw new CliError('lacp attach needs a terminal (scripts: lacp send and lacp screen)');
+  // A terminal that reports no size (0x0: some serial consoles, `script` without a tty size) gets tmux's default.
+  const hostSize = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
   const ctx = new CliContext(values.workspace);
   const client = await ctx.daemon();
   const renderer = new AnsiFrameRenderer();
@@ -28,7 +30,7 @@ export async function attachCommand(argv: string[]): Promise<number> {
 
   const draw = () => {
     frameTimer = null;
-    if (follower) stdout.write(renderer.frame(follower.terminal, stdout.columns, stdout.rows));
+    if (follower) stdout.write(renderer.frame(follower.terminal, hostSize().cols, hostSize().rows));
   };
   const schedule = () => {
     frameTimer ??= setTimeout(draw, FRAME_MS);
@@ -37,8 +39,7 @@ export async function attachCommand(argv: string[]): Promise<number> {
   follower = await ScreenFollower.start(client, {
     taskId: positionals[0]!,
     mode: 'control',
-    cols: stdout.columns,
-    rows: stdout.rows,
+    ...hostSize(),
     scrollback: 0,
     onChange: schedule,
     onExit: (exit) => finish(`[lacp: task ${positionals[0]} ended${exit.exit_code !== null ? ` (exit ${exit.exit_code})` : exit.signal ? ` (${exit.signal})` : ''}]`),
@@ -79,7 +80,7 @@ export async function attachCommand(argv: string[]): Promise<number> {
   };
   stdin.on('data', onInput);
   const onResize = () => {
-    follower?.resize(stdout.columns, stdout.rows);
+    follower?.resize(hostSize().cols, hostSize().rows);
     stdout.write('\x1b[H\x1b[2J');
     renderer.invalidate();
     schedule();
