@@ -6,6 +6,7 @@ import type { TaskStatus } from '../core/status.js';
 import { initialState, step, type Effect, type Input, type MachineConfig, type Outcome, type Stage, type TaskState, type TimerKind } from '../core/task-machine.js';
 import { logPaths } from '../telemetry/run-store.js';
 import { TaskRecordFile } from '../telemetry/task-record-file.js';
+import { setLongTimeout, type LongTimeout } from './long-timeout.js';
 import { readProc } from './proc-table.js';
 import { signalTask, sweepTask } from './process-tree.js';
 import type { TaskPlan } from './task-plan.js';
@@ -39,7 +40,8 @@ export class TaskDriver {
   private state: TaskState = initialState();
   private process: TaskProcess | null = null;
   private pid: number | null = null;
-  private readonly timers = new Map<TimerKind, NodeJS.Timeout>();
+  /** Long timeouts: timeout_sec, idle_timeout_sec and kill_grace_sec may exceed what a plain setTimeout holds. */
+  private readonly timers = new Map<TimerKind, LongTimeout>();
   private sweep: Promise<unknown> = Promise.resolve();
   private readonly doneWaiters: ((o: Outcome) => void)[] = [];
   private finalOutcome: Outcome | null = null;
@@ -176,13 +178,13 @@ export class TaskDriver {
         this.emit({ event: 'signal_sent', status: 'running', signal: effect.signal, summary: `sent ${effect.signal} to the process tree` });
         return;
       case 'set_timer': {
-        clearTimeout(this.timers.get(effect.timer));
+        this.timers.get(effect.timer)?.clear();
         const { timer, token } = effect;
-        this.timers.set(timer, setTimeout(() => this.input({ type: 'timer', timer, token }), effect.ms));
+        this.timers.set(timer, setLongTimeout(() => this.input({ type: 'timer', timer, token }), effect.ms));
         return;
       }
       case 'clear_timer':
-        clearTimeout(this.timers.get(effect.timer));
+        this.timers.get(effect.timer)?.clear();
         this.timers.delete(effect.timer);
         return;
       case 'process_ended':

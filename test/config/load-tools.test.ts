@@ -67,6 +67,12 @@ describe('tools.yaml loading', () => {
     expect(errorOf('version: 1\ntools:\n  t:\n    cmd: [true]\n')).toBe('4:11 tools.t.cmd.0: expected string, got boolean');
   });
 
+  it('a number that is not finite (.inf, .nan, 1e400) is refused and named', () => {
+    expect(errorOf('version: 1\ntools:\n  t:\n    cmd: [x]\n    timeout_sec: .inf\n')).toBe('5:18 tools.t.timeout_sec: expected number, got Infinity');
+    expect(errorOf('version: 1\ntools:\n  t:\n    cmd: [x]\n    idle_timeout_sec: .nan\n')).toBe('5:23 tools.t.idle_timeout_sec: expected number, got NaN');
+    expect(errorOf('version: 1\ndefaults:\n  kill_grace_sec: 1e400\n')).toBe('3:19 defaults.kill_grace_sec: expected number, got Infinity');
+  });
+
   it('missing required key: says so', () => {
     expect(errorOf('version: 1\ntools:\n  t:\n    mode: batch\n')).toMatch(/^3:3 tools\.t\.cmd: required/);
   });
