@@ -191,7 +191,7 @@ describe('bad config: FILE:LINE:COL message, exit 2, no stack trace', () => {
     ['unknown key', 'version: 1\ntools:\n  t:\n    cmd: [x]\n    colour: red\n', /^tools\.yaml:5:5 tools\.t\.colour: unknown key 'colour'$/],
     ['wrong type', 'version: 1\ndefaults:\n  max_parallel: "4"\n', /^tools\.yaml:3:17 defaults\.max_parallel: expected number, got string$/],
     ['unknown placeholder', 'version: 1\ntools:\n  t:\n    cmd: [echo, "{promt}"]\n', /^tools\.yaml:4:17 tools\.t\.cmd\.1: unknown placeholder '\{promt\}'/],
-    ['YAML syntax error', 'version: 1\ntools:\n  t:\n    cmd: [echo\n  u: {\n', /^tools\.yaml:\d+:\d+ YAML: /],
+    ['YAML syntax error', 'version: 1\ntools:\n  t:\n    cmd: [echo\n  u: 1\n', /^tools\.yaml:\d+:\d+ YAML: /],
   ];
   for (const [name, text, pattern] of cases) {
     it(`${name}: lacp validate and lacp run report it`, async () => {
@@ -231,7 +231,8 @@ describe('bad config: FILE:LINE:COL message, exit 2, no stack trace', () => {
     writeFileSync(join(bad.root, 'alt', 'tools.yaml'), 'version: 1\ntools:\n  t:\n    cmd: 3\n');
     const r = await bad.lacp(['validate', 'alt/tools.yaml', '--json']);
     expect(r.exitCode).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ file: 'alt/tools.yaml', ok: false, line: 4, col: 10, message: 'tools.t.cmd: expected array, got number' });
+    const problem = { line: 4, col: 10, message: 'tools.t.cmd: expected array, got number' };
+    expect(JSON.parse(r.stdout)).toEqual({ file: 'alt/tools.yaml', ok: false, ...problem, errors: [problem] });
     writeFileSync(join(bad.root, 'alt', 'tools.yaml'), 'version: 1\ntools:\n  t:\n    cmd: [x]\n');
     const ok = await bad.lacp(['validate', 'alt/tools.yaml']);
     expect([ok.exitCode, ok.stdout]).toEqual([0, 'alt/tools.yaml: ok (1 tool: t)']);
