@@ -135,6 +135,23 @@ describe('the workspace daemon', () => {
     }
   });
 
+  it('after kill -9 of the daemon, lacp ls does not show the task running forever: it starts the daemon, which settles it as lost', async () => {
+    const ws = new TestWorkspace(STUBBORN_TOOLS);
+    try {
+      const { taskId } = await startStubborn(ws);
+      const first = daemonPid(ws)!;
+      process.kill(first, 'SIGKILL');
+      await waitFor('the daemon to die', () => !isAlive(first));
+      const ls = await ws.lacp(['ls', '--json']);
+      expect(ls.exitCode, String(ls.stderr)).toBe(0);
+      const task = JSON.parse(String(ls.stdout)).runs[0].tasks.find((t: { task_id: string }) => t.task_id === taskId);
+      expect(task).toMatchObject({ status: 'lost', error_class: 'lost' });
+      expect(daemonPid(ws)).not.toBe(first);
+    } finally {
+      await disposeChecked(ws);
+    }
+  });
+
   it('kill -9 of the daemon while a task runs: the next command restarts it, the task ends lost, nothing of it survives', async () => {
     const ws = new TestWorkspace(STUBBORN_TOOLS);
     try {

@@ -24,7 +24,13 @@ export async function lsCommand(argv: string[]): Promise<number> {
   const runs = new RunStore(ctx.paths.runsDir);
   if (values.run && !runs.exists(values.run)) throw new CliError(`no run ${values.run} in ${runs.runsDir}`);
   const scope = values.run ? { run: values.run } : values.all || filtered ? 'all' : 'newest';
-  const rows = await listHistory(runs.runsDir, scope, filter, (line) => process.stderr.write(`lacp: warning: ${line}\n`));
+  const warn = (line: string) => process.stderr.write(`lacp: warning: ${line}\n`);
+  let rows = await listHistory(runs.runsDir, scope, filter, warn);
+  if (rows.some((run) => run.tasks.some((t) => IN_FLIGHT.has(t.status)))) {
+    const settled = await settleOrphans(ctx, warn);
+    ctx.close();
+    if (!settled) rows = await listHistory(runs.runsDir, scope, filter, warn);
+  }
   if (values.json) {
     ctx.print(JSON.stringify({ runs: rows }));
     return 0;
@@ -35,6 +41,24 @@ export async function lsCommand(argv: string[]): Promise<number> {
   }
   for (const run of rows) printRun(ctx, run);
   return 0;
+}
+
+const IN_FLIGHT: ReadonlySet<string> = new Set(['queued', 'awaiting_checkpoint', 'running']);
+
+/**
+ * Tasks in flight but no daemon answering: it died under them (kill -9, a reboot). A list
+ * must not show them running forever, so ls starts the daemon, whose recovery settles
+ * them as lost before it answers. Returns true when nothing changed (a daemon was up).
+ */
+async function settleOrphans(ctx: CliContext, warn: (line: string) => void): Promise<boolean> {
+  if (await ctx.daemonIfRunning()) return true;
+  try {
+    await ctx.daemon();
+  } catch (err) {
+    warn(`tasks show as in flight but no daemon runs them, and none could start: ${(err as Error).message}`);
+    return true;
+  }
+  return false;
 }
 
 function printRun(ctx: CliContext, run: RunRow): void {
