@@ -4,7 +4,7 @@ import { paneTasks, selectedTask, type AppState } from '../app-state.js';
 import { layoutRects, pageCount, pageSlice, tileRects, type Rect } from '../layout-math.js';
 import { eventLogLines } from './event-log-view.js';
 import { MetricsView, type MetricsSample } from './metrics-view.js';
-import { overlayContent } from './overlay-view.js';
+import { overlayContent, visibleOverlayLines } from './overlay-view.js';
 import { runTreeLines } from './run-tree-view.js';
 import { bold, inverse, paint, STATUS_STYLE, styleColor, text } from './style.js';
 import { TerminalTile } from './terminal-tile.js';
@@ -41,7 +41,7 @@ export class AppView {
     this.empty = blessed.box({ parent: screen, label: ' terminals ', border, tags: true, style, content: 'no live interactive task: n then shell starts one' });
     this.events = blessed.box({ parent: screen, label: ' events ', border, tags: true, style });
     this.status = blessed.box({ parent: screen, height: 1, tags: true });
-    this.overlay = blessed.box({ parent: screen, border, tags: true, hidden: true, style: { border: { fg: styleColor('yellow') } } });
+    this.overlay = blessed.box({ parent: screen, border, tags: true, hidden: true, wrap: false, style: { border: { fg: styleColor('yellow') } } });
   }
 
   /** Lays everything out for `state`; returns the panes on screen, for their sessions and cells. */
@@ -116,7 +116,7 @@ export class AppView {
     const height = Math.min(rows - 2, content.lines.length + 2);
     Object.assign(this.overlay, { left: Math.floor((cols - width) / 2), top: Math.floor((rows - height) / 2), width, height });
     this.overlay.setLabel(` ${content.title} `);
-    this.overlay.setContent(content.lines.slice(-(height - 2)).join('\n'));
+    this.overlay.setContent(visibleOverlayLines(content, height - 2).join('\n'));
     this.overlay.show();
     this.overlay.setFront();
   }

@@ -5,6 +5,31 @@ import { bold, inverse, text } from './style.js';
 export interface OverlayContent {
   title: string;
   lines: string[];
+  /** Leading lines shown whatever the height (the palette's input line). */
+  pinned?: number;
+  /** The line that must stay in view (the selected entry). */
+  focus?: number;
+  /** Show the end when it does not all fit (a log's newest lines). */
+  tail?: boolean;
+}
+
+/**
+ * The lines an overlay of `rows` text rows shows: all when they fit; else the pinned ones,
+ * then a window that keeps the focused line in view (or the tail of a log), and a last
+ * line saying how much is cut when nothing is focused. Lines are never wrapped (the box
+ * cuts them at its edge), so one line is one row and the selection never hides.
+ */
+export function visibleOverlayLines(content: OverlayContent, rows: number): string[] {
+  const { lines } = content;
+  if (lines.length <= rows) return lines;
+  if (content.tail) return lines.slice(-rows);
+  const pinned = lines.slice(0, Math.min(content.pinned ?? 0, rows));
+  const rest = lines.slice(pinned.length);
+  const room = rows - pinned.length;
+  if (content.focus === undefined) return [...pinned, ...rest.slice(0, room - 1), `… ${rest.length - room + 1} more (a taller window shows them)`];
+  const focus = content.focus - pinned.length;
+  const start = Math.min(Math.max(0, focus - room + 1), rest.length - room);
+  return [...pinned, ...rest.slice(start, start + room)];
 }
 
 /** What an overlay shows; the batch log view's lines come from the caller (they are read from disk). */
@@ -20,6 +45,8 @@ export function overlayContent(overlay: Overlay, keyMap: readonly CommandSpec[],
           const line = `${m.id.padEnd(14)} ${keysLabel(m).padEnd(10)} ${m.title}`;
           return i === overlay.index ? inverse(text(line)) : text(line);
         })],
+        pinned: 2,
+        focus: 2 + overlay.index,
       };
     }
     case 'confirm':
@@ -27,7 +54,7 @@ export function overlayContent(overlay: Overlay, keyMap: readonly CommandSpec[],
     case 'filter':
       return { title: 'filter (Enter keeps, Esc clears)', lines: [`/ ${text(overlay.draft)}█`] };
     case 'log':
-      return { title: `output of ${overlay.task_id} (any key closes)`, lines: logLines() };
+      return { title: `output of ${overlay.task_id} (any key closes)`, lines: logLines(), tail: true };
     case 'new-task': {
       const tool = overlay.tools[overlay.index];
       if (overlay.step === 'tool')
@@ -37,6 +64,7 @@ export function overlayContent(overlay: Overlay, keyMap: readonly CommandSpec[],
             const line = `${t.name.padEnd(20)} ${t.mode.padEnd(11)} ${t.description}`;
             return i === overlay.index ? inverse(text(line)) : text(line);
           }),
+          focus: overlay.index,
         };
       const vars = tool?.placeholders.length ? `variables it uses: ${tool.placeholders.join(' ')}` : 'no variables needed';
       return {

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { visibleOverlayLines } from '../../src/tui/view/overlay-view.js';
+
+const numbered = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}`);
+
+describe('what an overlay shows when it is taller than the window', () => {
+  it('everything when it fits', () => {
+    expect(visibleOverlayLines({ title: 't', lines: numbered(3) }, 5)).toEqual(numbered(3));
+  });
+
+  it("a log shows its newest lines", () => {
+    expect(visibleOverlayLines({ title: 't', lines: numbered(10), tail: true }, 3)).toEqual(['line 7', 'line 8', 'line 9']);
+  });
+
+  it('the palette keeps its input line and the selected command in view', () => {
+    const lines = [': zo█', '', ...numbered(20)];
+    expect(visibleOverlayLines({ title: 't', lines, pinned: 2, focus: 2 }, 5)).toEqual([': zo█', '', 'line 0', 'line 1', 'line 2']);
+    expect(visibleOverlayLines({ title: 't', lines, pinned: 2, focus: 2 + 15 }, 5)).toEqual([': zo█', '', 'line 13', 'line 14', 'line 15']);
+    expect(visibleOverlayLines({ title: 't', lines, pinned: 2, focus: 2 + 19 }, 5)).toEqual([': zo█', '', 'line 17', 'line 18', 'line 19']);
+  });
+
+  it('the tool picker scrolls to the selected tool', () => {
+    expect(visibleOverlayLines({ title: 't', lines: numbered(12), focus: 9 }, 4)).toEqual(['line 6', 'line 7', 'line 8', 'line 9']);
+  });
+
+  it('help starts at its first key and says how much is cut', () => {
+    expect(visibleOverlayLines({ title: 't', lines: numbered(10) }, 4)).toEqual(['line 0', 'line 1', 'line 2', '… 7 more (a taller window shows them)']);
+  });
+});
