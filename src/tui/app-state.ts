@@ -21,7 +21,8 @@ export type Overlay =
   | { kind: 'help' }
   | { kind: 'palette'; query: string; index: number }
   | { kind: 'confirm'; question: string; effects: Effect[] }
-  | { kind: 'new-task'; step: 'tool' | 'prompt' | 'vars'; tools: ToolChoice[]; index: number; prompt: string; vars: string }
+  /** `pending`: submitted, waiting for the daemon; `error`: why the last submit was refused. */
+  | { kind: 'new-task'; step: 'tool' | 'prompt' | 'vars'; tools: ToolChoice[]; index: number; prompt: string; vars: string; pending: boolean; error: string | null }
   | { kind: 'filter'; draft: string }
   | { kind: 'log'; run_id: string; task_id: string };
 
@@ -43,6 +44,10 @@ export type Msg =
   | { type: 'log'; events: TelemetryEvent[] }
   | { type: 'tools'; tools: ToolChoice[] }
   | { type: 'message'; text: string }
+  | { type: 'submitted'; run_id: string; task_id: string }
+  | { type: 'submit-failed'; error: string }
+  /** Lines of history each shown pane's terminal holds above its screen (known only to the shell). */
+  | { type: 'history'; lines: Record<string, number> }
   | { type: 'select-pane'; task_id: string }
   | { type: 'wheel'; task_id: string; lines: number };
 
@@ -65,6 +70,8 @@ export interface AppState {
   events: TelemetryEvent[];
   /** Lines each pane is scrolled up into its history. */
   scroll: Record<string, number>;
+  /** How far each pane can scroll up: its terminal's history, as last reported by the shell. */
+  history: Record<string, number>;
   message: string | null;
   /** Tasks whose agent waits for the human or finished its turn, until the human looks. */
   attention: Record<string, Attention>;
@@ -76,7 +83,7 @@ export function initialState(maxTiles: number, keyMap: readonly CommandSpec[] = 
   return {
     keyMap, keyIndex: buildKeyIndex(keyMap),
     runs: [], pids: {}, usage: { tokens: 0, cost: 0 }, selected: null, focus: 'control', zoom: false, page: 0, maxTiles, overlay: null,
-    filter: '', eventsScope: 'all', events: [], scroll: {}, message: null,
+    filter: '', eventsScope: 'all', events: [], scroll: {}, history: {}, message: null,
     attention: {}, startedAt: new Date().toISOString(),
   };
 }

@@ -1,5 +1,5 @@
 import type blessed from 'blessed';
-import type { DaemonClient } from '../client/daemon-client.js';
+import { DaemonError, type DaemonClient } from '../client/daemon-client.js';
 import { ConfigError } from '../config/config-error.js';
 import type { WorkspacePaths } from '../workspace/workspace-paths.js';
 import { RunStore } from '../telemetry/run-store.js';
@@ -133,9 +133,15 @@ export class TuiApp {
           }
         case 'submit': {
           const size = this.newPaneSize();
-          const r = await client.request<{ run_id: string; task_id: string }>('submit', { tool: effect.tool, prompt: effect.prompt, set: effect.set, started_by: 'lacp-tui', ...size });
-          this.dispatch({ type: 'select-pane', task_id: r.task_id });
-          return this.dispatch({ type: 'message', text: `started ${r.task_id} in ${r.run_id}` });
+          try {
+            const r = await client.request<{ run_id: string; task_id: string }>('submit', { tool: effect.tool, prompt: effect.prompt, set: effect.set, started_by: 'lacp-tui', ...size });
+            return this.dispatch({ type: 'submitted', run_id: r.run_id, task_id: r.task_id });
+          } catch (err) {
+            if (!(err instanceof DaemonError)) throw err;
+            // A refusal (bad variable, unknown tool) is the user's to fix in the form, not a fault.
+            log.write(`submit ${effect.tool}: refused: ${err.message}`);
+            return this.dispatch({ type: 'submit-failed', error: err.message });
+          }
         }
         case 'cancel':
           this.dispatch({ type: 'message', text: `cancelling ${effect.task_id}…` });
@@ -152,7 +158,8 @@ export class TuiApp {
           return;
       }
     } catch (err) {
-      log.write(`${effect.type}: ${(err as Error).stack ?? err}`);
+      // A daemon's answer is an expected failure: one line; anything else is a fault worth its stack.
+      log.write(`${effect.type}: ${err instanceof DaemonError ? err.message : ((err as Error).stack ?? err)}`);
       this.dispatch({ type: 'message', text: (err as Error).message });
     }
   }
@@ -207,6 +214,7 @@ export class TuiApp {
       this.refold();
       this.viewDirty = true;
     }
+    this.syncHistory();
     const fresh = this.feed.takeEvents();
     if (fresh.length) {
       this.eventsThisSecond += fresh.length;
@@ -242,6 +250,21 @@ export class TuiApp {
     if (relayout || this.state.overlay) this.deps.screen.render();
     else if (to >= from) (this.deps.screen as unknown as { draw(a: number, b: number): void }).draw(from, to);
     if (deferred) this.requestFrame();
+  }
+
+  /** Tells update how far each shown pane can scroll: the history lives in the pane's terminal, not in the state. */
+  private syncHistory(): void {
+    let changed: Record<string, number> | null = null;
+    for (const taskId of this.placement.keys()) {
+      const term = this.sessions.get(taskId)?.follower?.terminal;
+      if (!term) continue;
+      const lines = Math.max(0, term.buffer.active.length - term.rows);
+      if (this.state.history[taskId] !== lines) (changed ??= {})[taskId] = lines;
+    }
+    if (!changed) return;
+    const before = this.state.scroll;
+    this.state = update(this.state, { type: 'history', lines: changed }).state;
+    if (this.state.scroll !== before) this.viewDirty = true; // a clamped scroll changes the tile's title
   }
 
   private batchLogLines(): string[] {

@@ -1,10 +1,13 @@
 import { paletteMatches, type CommandId } from './key-map.js';
 import { applyAgentStates } from './attention.js';
-import { editText, parseVars } from './text-edit.js';
+import { editText } from './text-edit.js';
+import { pageCount } from './layout-math.js';
+import { onNewTaskKey, openForm, submitFailed, submitted } from './new-task-form.js';
 import {
   isLive, MAX_EVENT_LOG, paneTasks, selectedTask, treeRows,
   type AppState, type Effect, type Msg, type Overlay,
 } from './app-state.js';
+import type { TaskRow } from '../core/task-view.js';
 
 export interface Step {
   state: AppState;
@@ -18,7 +21,7 @@ const SCROLL_STEP = 5;
 export function update(state: AppState, msg: Msg): Step {
   switch (msg.type) {
     case 'runs':
-      return keep({ ...state, runs: msg.runs, pids: msg.pids, usage: msg.usage ?? state.usage, selected: state.selected ?? firstTaskKey(msg.runs) });
+      return keep(afterRuns(state, { ...state, runs: msg.runs, pids: msg.pids, usage: msg.usage ?? state.usage, selected: state.selected ?? firstTaskKey(msg.runs) }));
     case 'log': {
       const events = state.events.concat(msg.events);
       const { marks, ring } = applyAgentStates(state.attention, msg.events, state.startedAt);
@@ -26,15 +29,24 @@ export function update(state: AppState, msg: Msg): Step {
       return keep(next, ring ? [{ type: 'bell' }] : []);
     }
     case 'tools':
-      return keep({ ...state, overlay: { kind: 'new-task', step: 'tool', tools: msg.tools, index: 0, prompt: '', vars: '' } });
+      return keep({ ...state, overlay: openForm(msg.tools) });
     case 'message':
       return keep({ ...state, message: msg.text });
+    case 'submitted':
+      return keep(submitted(state, msg.run_id, msg.task_id));
+    case 'submit-failed':
+      return keep(submitFailed(state, msg.error));
+    case 'history': {
+      const history = { ...state.history, ...msg.lines };
+      let next: AppState = { ...state, history };
+      // A pane whose history shrank (cleared, resized) cannot stay scrolled past its top.
+      for (const id of Object.keys(msg.lines)) if ((state.scroll[id] ?? 0) > history[id]!) next = scrollTo(next, id, history[id]!);
+      return keep(next);
+    }
     case 'select-pane':
       return keep({ ...state, selected: `task:${msg.task_id}` });
-    case 'wheel': {
-      const now = state.scroll[msg.task_id] ?? 0;
-      return keep({ ...state, scroll: { ...state.scroll, [msg.task_id]: Math.max(0, now + msg.lines) } });
-    }
+    case 'wheel':
+      return keep(scrollTo(state, msg.task_id, (state.scroll[msg.task_id] ?? 0) + msg.lines));
     case 'key':
       return onKey({ ...state, message: null }, msg.name, msg.ch, msg.seq);
   }
@@ -42,6 +54,30 @@ export function update(state: AppState, msg: Msg): Step {
 
 function keep(state: AppState, effects: Effect[] = []): Step {
   return { state, effects };
+}
+
+/**
+ * After new task rows: the selected pane's task may have ended. Keys must not keep going
+ * to a pane that is gone, and zoom has nothing left to show, so both end with a word why.
+ */
+function afterRuns(before: AppState, after: AppState): AppState {
+  const was = selectedTask(before);
+  const now = selectedTask(after);
+  let next = after;
+  if (was?.mode === 'interactive' && was.status === 'running' && now && now.status !== 'running')
+    next = { ...next, focus: 'control', zoom: false, message: endedText(now) };
+  const lastPage = pageCount(paneTasks(next).length, next.maxTiles) - 1;
+  return next.page > lastPage ? { ...next, page: lastPage } : next;
+}
+
+function endedText(t: TaskRow): string {
+  return t.exit_code !== null ? `${t.task_id} exited ${t.exit_code}` : `${t.task_id} ${t.status}`;
+}
+
+/** Scrolls a pane, within the history its terminal holds: an unknown history (not attached yet) is none. */
+function scrollTo(state: AppState, taskId: string, lines: number): AppState {
+  const top = state.history[taskId] ?? 0;
+  return { ...state, scroll: { ...state.scroll, [taskId]: Math.min(top, Math.max(0, lines)) } };
 }
 
 function firstTaskKey(runs: AppState['runs']): string | null {
@@ -54,7 +90,9 @@ function onKey(state: AppState, name: string, ch: string | undefined, seq: strin
   if (state.overlay) return onOverlayKey(state, state.overlay, name, ch);
   if (state.focus === 'pane') {
     const task = selectedTask(state);
-    if (name === 'C-a' || !task || task.status !== 'running') return keep({ ...state, focus: 'control' });
+    if (name === 'C-a') return keep({ ...state, focus: 'control' });
+    // The task ended before its rows said so: this key was meant for it, so it is not run as a command.
+    if (!task || task.status !== 'running') return keep({ ...state, focus: 'control', message: task ? endedText(task) : null });
     return keep(state, [{ type: 'input', task_id: task.task_id, data: seq }]);
   }
   const id = state.keyIndex.get(name);
@@ -87,7 +125,9 @@ export function runCommand(state: AppState, id: CommandId): Step {
     case 'leave':
       return keep({ ...state, focus: 'control' });
     case 'zoom':
-      return keep({ ...state, zoom: !state.zoom });
+      if (state.zoom) return keep({ ...state, zoom: false });
+      if (!task || !paneTasks(state).some((t) => t.task_id === task.task_id)) return keep({ ...state, message: 'no pane selected (Tab selects one)' });
+      return keep({ ...state, zoom: true });
     case 'new-task':
       return keep(state, [{ type: 'load-tools' }]);
     case 'cancel':
@@ -101,13 +141,14 @@ export function runCommand(state: AppState, id: CommandId): Step {
       return keep({ ...state, eventsScope: state.eventsScope === 'all' ? 'selected' : 'all' });
     case 'page-next':
     case 'page-prev':
-      return keep({ ...state, page: Math.max(0, state.page + (id === 'page-next' ? 1 : -1)) });
+    {
+      const lastPage = pageCount(paneTasks(state).length, state.maxTiles) - 1;
+      return keep({ ...state, page: Math.min(lastPage, Math.max(0, state.page + (id === 'page-next' ? 1 : -1))) });
+    }
     case 'scroll-up':
     case 'scroll-down': {
       if (!task) return keep(state);
-      const now = state.scroll[task.task_id] ?? 0;
-      const next = Math.max(0, now + (id === 'scroll-up' ? SCROLL_STEP : -SCROLL_STEP));
-      return keep({ ...state, scroll: { ...state.scroll, [task.task_id]: next } });
+      return keep(scrollTo(state, task.task_id, (state.scroll[task.task_id] ?? 0) + (id === 'scroll-up' ? SCROLL_STEP : -SCROLL_STEP)));
     }
     case 'quit':
       return keep(state, [{ type: 'quit', stopDaemon: false }]);
@@ -168,26 +209,4 @@ function onOverlayKey(state: AppState, overlay: Overlay, name: string, ch: strin
     case 'new-task':
       return onNewTaskKey(state, overlay, name, ch);
   }
-}
-
-function onNewTaskKey(state: AppState, form: Extract<Overlay, { kind: 'new-task' }>, name: string, ch: string | undefined): Step {
-  const close = { ...state, overlay: null };
-  if (form.step === 'tool') {
-    if (name === 'escape' || ch === 'q') return keep(close);
-    if (name === 'down' || ch === 'j' || name === 'up' || ch === 'k') {
-      const delta = name === 'down' || ch === 'j' ? 1 : -1;
-      return keep({ ...state, overlay: { ...form, index: Math.min(Math.max(0, form.index + delta), form.tools.length - 1) } });
-    }
-    if (name === 'enter') return keep({ ...state, overlay: { ...form, step: 'prompt' } });
-    return keep(state);
-  }
-  const field = form.step === 'prompt' ? form.prompt : form.vars;
-  const r = editText(field, name, ch);
-  if (r.kind === 'cancel') return keep(close);
-  if (r.kind === 'text') return keep({ ...state, overlay: form.step === 'prompt' ? { ...form, prompt: r.value } : { ...form, vars: r.value } });
-  if (form.step === 'prompt') return keep({ ...state, overlay: { ...form, step: 'vars' } });
-  const vars = parseVars(form.vars);
-  if (typeof vars === 'string') return keep({ ...state, message: vars });
-  const tool = form.tools[form.index]!;
-  return keep({ ...close, message: `submitting ${tool.name}…` }, [{ type: 'submit', tool: tool.name, prompt: form.prompt || null, set: vars }]);
 }

@@ -1,6 +1,6 @@
 import { helpLines, keysLabel, paletteMatches, type CommandSpec } from '../key-map.js';
 import type { Overlay } from '../app-state.js';
-import { bold, inverse, text } from './style.js';
+import { bold, inverse, paint, text } from './style.js';
 
 export interface OverlayContent {
   title: string;
@@ -74,6 +74,7 @@ export function overlayContent(overlay: Overlay, keyMap: readonly CommandSpec[],
           overlay.step === 'vars' ? `variables: ${text(overlay.vars)}█` : '',
           '',
           text(overlay.step === 'vars' ? `KEY=VALUE KEY2="two words"; ${vars}` : 'type the prompt, Enter for the variables'),
+          ...(overlay.pending ? ['', text('submitting…')] : overlay.error ? ['', paint('red', text(overlay.error))] : []),
         ],
       };
     }
