@@ -1,5 +1,6 @@
 import xtermHeadless from '@xterm/headless';
 import type { AttachResult, ScreenPush } from '../core/protocol.js';
+import { useDisplayWidths } from '../core/display-width.js';
 import type { DaemonClient } from './daemon-client.js';
 
 const { Terminal } = xtermHeadless;
@@ -47,6 +48,7 @@ export class ScreenFollower {
     first: AttachResult,
   ) {
     this.terminal = new Terminal({ cols: first.cols, rows: first.rows, scrollback: Math.max(opts.scrollback, 1000), allowProposedApi: true });
+    useDisplayWidths(this.terminal);
     this.parser = opts.parser ?? PARSE_AT_ONCE;
     this.adopt(first);
   }

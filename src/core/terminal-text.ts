@@ -1,3 +1,5 @@
+import { truncateColumns } from './display-width.js';
+
 /**
  * Makes text from a task safe to print on the user's terminal: escape sequences
  * (CSI, OSC such as clipboard writes and titles, DCS, ...) and other control
@@ -13,8 +15,7 @@ export function sanitizeForTerminal(text: string): string {
   return text.replace(/\r\n/g, '\n').replace(ESCAPE_SEQUENCE, '').replace(C1_SEQUENCE, '').replace(OTHER_CONTROLS, '');
 }
 
-/** One line for a listing column: no control characters, no line breaks, bounded. */
+/** One line for a listing column: no control characters, no line breaks, at most `max` terminal columns. */
 export function oneLine(text: string, max = 120): string {
-  const flat = sanitizeForTerminal(text).replace(/[\n\t]+/g, ' ');
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return truncateColumns(sanitizeForTerminal(text).replace(/[\n\t]+/g, ' '), max);
 }

@@ -1,6 +1,7 @@
 import xtermHeadless from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
 import type { ScreenText } from '../core/protocol.js';
+import { useDisplayWidths } from '../core/display-width.js';
 
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
@@ -20,6 +21,7 @@ export class HeadlessScreen {
   constructor(cols: number, rows: number, scrollback: number) {
     this.terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
     this.terminal.loadAddon(this.serializer);
+    useDisplayWidths(this.terminal);
   }
 
   get pendingChars(): number {

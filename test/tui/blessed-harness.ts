@@ -1,6 +1,7 @@
 import blessed from 'blessed';
 import { PassThrough } from 'node:stream';
 import xtermHeadless from '@xterm/headless';
+import { useDisplayWidths } from '../../src/core/display-width.js';
 
 const { Terminal } = xtermHeadless;
 export type HeadlessTerminal = InstanceType<typeof Terminal>;
@@ -18,6 +19,7 @@ export class ScreenHarness {
 
   constructor(cols: number, rows: number, colors = 256) {
     this.host = new Terminal({ cols, rows, allowProposedApi: true });
+    useDisplayWidths(this.host); // the user's terminal (tmux, a current terminal) has emoji two columns wide
     const output = Object.assign(new PassThrough(), { columns: cols, rows, isTTY: true });
     const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
     output.on('data', (chunk: Buffer) => {

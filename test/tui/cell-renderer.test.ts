@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import xtermHeadless from '@xterm/headless';
+import blessed from 'blessed';
+import { useDisplayWidths } from '../../src/core/display-width.js';
 import { renderCells } from '../../src/tui/cell-renderer.js';
 import { TerminalTile } from '../../src/tui/view/terminal-tile.js';
 import { ScreenHarness, writeTerm } from './blessed-harness.js';
@@ -85,5 +87,40 @@ describe('cell renderer', () => {
     expect(text(0)).toEqual(['line7', 'line8', 'line9']);
     expect(text(2)).toEqual(['line5', 'line6', 'line7']);
     expect(text(99)).toEqual(['line0', 'line1', 'line2']);
+  });
+  it('gives CJK and emoji two cells each in a tile: the right border stays put, and a redraw leaves nothing behind', async () => {
+    const task = new Terminal({ cols: 12, rows: 5, allowProposedApi: true });
+    useDisplayWidths(task);
+    await writeTerm(task, 'x中文y\r\np😀q\r\nm✔n\r\n12345678901😀');
+    harness = new ScreenHarness(16, 7);
+    const tile = new TerminalTile(harness.screen, () => undefined, () => undefined);
+    Object.assign(tile.box, { left: 1, top: 0, width: 14, height: 7 });
+    tile.box.show();
+    tile.cells = renderCells(task, 12, 5, { color: true, cursor: false, scrollback: 0 });
+    await harness.render();
+    expectGolden('tile-wide', harness.lines());
+    const host = harness.host.buffer.active;
+    expect(host.getLine(2)!.getCell(3)!.getChars()).toBe('😀');
+    expect(host.getLine(2)!.getCell(3)!.getWidth()).toBe(2);
+    // An emoji that would straddle the tile's edge wraps to the next task row: every row keeps its border.
+    for (let y = 1; y <= 5; y++) expect(host.getLine(y)!.getCell(14)!.getChars()).toBe('│');
+
+    await writeTerm(task, '\x1b[2J\x1b[Hok');
+    tile.cells = renderCells(task, 12, 5, { color: true, cursor: false, scrollback: 0 });
+    tile.paintInPlace(harness.screen);
+    await harness.render();
+    expect(harness.lines().slice(1, 6)).toEqual([' │ok          │', ...Array(4).fill(' │            │')]);
+  });
+
+  it('draws text widgets with wide chars at two columns: borders stay, nothing is left after the content changes', async () => {
+    harness = new ScreenHarness(24, 5);
+    const box = blessed.box({ parent: harness.screen, left: 0, top: 0, width: 24, height: 5, border: { type: 'line' }, tags: true, wrap: false });
+    box.setContent('日本語テキスト 😀 end\n{bold}a😀b{/bold} ✅ c\nplain');
+    await harness.render();
+    expectGolden('box-wide', harness.lines());
+    for (let y = 1; y <= 3; y++) expect(harness.lines()[y]!.endsWith('│')).toBe(true);
+    box.setContent('one\ntwo\nthree');
+    await harness.render();
+    expect(harness.lines().slice(1, 4)).toEqual(['│one                   │', '│two                   │', '│three                 │']);
   });
 });

@@ -1,6 +1,8 @@
 import blessed from 'blessed';
 import type { TaskStatus } from '../../core/status.js';
 import { oneLine } from '../../core/terminal-text.js';
+// blessed must measure wide characters as the terminal does before any screen draws.
+import './blessed-wide-chars.js';
 
 /** NO_COLOR (no-color.org): any non-empty value turns colour off; bold and inverse stay. */
 export const NO_COLOR = Boolean(process.env.NO_COLOR);
