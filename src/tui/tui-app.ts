@@ -11,6 +11,7 @@ import type { LoadedLayout } from './layout-preset.js';
 import { PaneSessions } from './pane-sessions.js';
 import { ProcMetrics, type TaskUsage } from './proc-metrics.js';
 import { RunFeed } from './run-feed.js';
+import { SurrogateJoiner } from './surrogate-keys.js';
 import { logTail, toolChoices } from './tool-choices.js';
 import type { Log } from './tui-log.js';
 import { update } from './update.js';
@@ -86,9 +87,13 @@ export class TuiApp {
 
   async start(): Promise<void> {
     const { screen, client } = this.deps;
-    screen.on('keypress', (ch: string | undefined, key: { name?: string; full?: string; sequence?: string } | undefined) => {
+    const surrogates = new SurrogateJoiner();
+    screen.on('keypress', (half: string | undefined, key: { name?: string; full?: string; sequence?: string } | undefined) => {
       // blessed reports a typed \r twice, as `enter` and then `return`: take it once.
       if (key?.name === 'return' && key.sequence === '\r') return;
+      const ch = surrogates.join(half);
+      if (ch === null) return;
+      if (ch !== half) key = { ...key, sequence: ch };
       const printable = ch !== undefined && ch.length >= 1 && !/[\x00-\x1f\x7f]/.test(ch);
       const name = printable ? ch : (key?.full ?? '');
       this.dispatch({ type: 'key', name, ch, seq: key?.sequence ?? ch ?? '' });

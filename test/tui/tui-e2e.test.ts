@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../src/client/daemon-client.js';
+import { codePointWidth, displayWidth } from '../../src/core/display-width.js';
 import type { ScreenText } from '../../src/core/protocol.js';
 import { workspacePaths } from '../../src/workspace/workspace-paths.js';
 import { TestWorkspace } from '../helpers/workspace.js';
@@ -16,6 +19,15 @@ tools:
     cmd: ["sleep", "60"]
 `;
 
+const GREET_TOOLS = `version: 1
+vars:
+  greeting: hello
+tools:
+  greet:
+    mode: batch
+    cmd: ["echo", "{greeting}", "{prompt}"]
+`;
+
 let ws: TestWorkspace | null = null;
 let tui: TmuxTui | null = null;
 
@@ -30,6 +42,16 @@ function open(tools?: string): { ws: TestWorkspace; tui: TmuxTui } {
   ws = new TestWorkspace(tools);
   tui = new TmuxTui(ws.root);
   return { ws, tui };
+}
+
+/** The character drawn at display column `col` of a captured line. */
+function charAtColumn(line: string, col: number): string | undefined {
+  let at = 0;
+  for (const ch of line) {
+    if (at === col) return ch;
+    at += codePointWidth(ch.codePointAt(0)!);
+  }
+  return undefined;
 }
 
 /** Tile label of a task: `┌─ t-xxxx shell` as the grid draws it. */
@@ -104,6 +126,33 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
     expect(again).toMatch(new RegExp(`▶ ${taskId} shell`));
   });
 
+  it('draws CJK and emoji in a pane two columns wide, the right border of the tile in place on their rows', async () => {
+    const { tui } = open();
+    tui.start();
+    await tui.waitFor(/no runs yet/);
+    const taskId = await newShell(tui);
+    await tui.waitFor(tileOf(taskId), 'the new pane');
+    tui.keys('Enter');
+    await tui.waitFor(/PANE: keys go to the task/);
+    // Octal escapes: what reaches the pane is the shell's output, whatever the input path does.
+    tui.type("clear; printf 'x\\344\\270\\255\\346\\226\\207y\\np\\360\\237\\230\\200q\\n'");
+    tui.keys('Enter');
+    const screen = await tui.waitFor((s) => s.includes('x中文y') && s.includes('p😀q'), 'the wide chars in the pane');
+    const rows = screen.split('\n');
+    const top = rows.find((l) => tileOf(taskId).test(l))!;
+    // The tile's right edge: the first ┐ after its label, in display columns.
+    const label = top.indexOf(`┌─ ${taskId} shell`);
+    const edge = displayWidth(top.slice(0, top.indexOf('┐', label)));
+    for (const text of ['x中文y', 'p😀q']) {
+      const row = rows.find((l) => l.includes(text))!;
+      expect(charAtColumn(row, edge), `${text} row: ${row}`).toBe('│');
+    }
+    tui.keys('C-a');
+    await tui.waitFor(/CONTROL/);
+    tui.keys('q');
+    await tui.waitExit();
+  });
+
   it('tiles two panes side by side; Tab and Shift-Tab move the selection between them', async () => {
     const { ws, tui } = open();
     const first = (await ws.run(['shell'])).taskId;
@@ -147,6 +196,68 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
     await tui.waitFor((s) => firstNumber(s) === before - 6, `the tile scrolled back 6 lines from ${before}`);
     tui.type(`\x1b[<65;${at}M`);
     await tui.waitFor((s) => firstNumber(s) === before - 3, 'and forward 3');
+    tui.keys('q');
+    await tui.waitExit();
+  });
+
+  it('scrolls a pane no further than its history; the pane ending gives the keys back with its exit code', async () => {
+    const { ws, tui } = open();
+    const taskId = (await ws.run(['shell'])).taskId;
+    tui.start();
+    await tui.waitFor(new RegExp(`CONTROL\\s+▶ ${taskId}`), 'the pane selected');
+    await ws.lacp(['send', taskId, 'seq 1 210\\r']);
+    await tui.waitFor(/│210\s/, 'seq 1 210 in the tile');
+    const title = (s: string) => Number(new RegExp(`┌─ ${taskId} shell ↑(\\d+)`).exec(s)?.[1] ?? 0);
+    // `?` after the 60 presses: once help shows, every K before it has been handled.
+    tui.keys(...Array<string>(60).fill('K'), '?');
+    await tui.waitFor(/keys \(any key closes\)/);
+    tui.keys('Escape');
+    // 60 presses of 5 lines would be 300: the history the terminal holds is less (about 210 lines minus the tile's rows).
+    const top = title(await tui.waitFor((s) => !s.includes('any key closes') && title(s) > 0, 'help closed, the pane scrolled'));
+    expect(top).toBeGreaterThan(150);
+    expect(top).toBeLessThan(210);
+    tui.keys('J');
+    await tui.waitFor((s) => title(s) === top - 5, `one J to move down from ↑${top} at once`);
+    tui.keys(...Array<string>(45).fill('J'));
+    await tui.waitFor((s) => s.includes(`┌─ ${taskId} shell`) && title(s) === 0, 'back at the bottom');
+
+    tui.keys('Enter');
+    await tui.waitFor(/PANE: keys go to the task/);
+    tui.type('exit 3');
+    tui.keys('Enter');
+    const ended = await tui.waitFor(new RegExp(`CONTROL .*${taskId} exited 3`), 'CONTROL again with the exit code');
+    expect(ended).not.toMatch(/PANE: keys go to the task/);
+    // The next key is a command at once: k moves the selection from the task to its run.
+    tui.keys('k');
+    await tui.waitFor((s) => { const status = s.split('\n').find((l) => l.includes('CONTROL')) ?? ''; return !status.includes(taskId); }, 'k to select the run');
+    tui.keys('q');
+    await tui.waitExit();
+  });
+
+  it('a submit the daemon refuses keeps the new-task form open with the error in it, logged as one line', async () => {
+    const { ws, tui } = open(GREET_TOOLS);
+    tui.start();
+    await tui.waitFor(/no runs yet/);
+    tui.keys('n');
+    await tui.waitFor(/new task: pick a tool/);
+    tui.keys('j', 'j', 'Enter'); // shell, sh, then greet
+    await tui.waitFor(/new task: greet/);
+    tui.type('hi');
+    tui.keys('Enter');
+    tui.type('nosuch=1');
+    tui.keys('Enter');
+    const form = await tui.waitFor(/--set nosuch: no such variable \(declared under vars: greeting\)/, 'the refusal in the form');
+    expect(form).toMatch(/new task: greet/);
+    expect(form).toMatch(/prompt:\s+hi/);
+    // Fix the variable in place and submit again: the prompt was kept.
+    tui.keys('C-u');
+    tui.type('greeting=yo');
+    tui.keys('Enter');
+    await tui.waitFor(/started t-\w+/, 'the corrected task started');
+    await tui.waitFor((s) => !s.includes('new task: greet'), 'the form closed');
+    const log = readFileSync(join(workspacePaths(ws.root).stateDir, 'tui.log'), 'utf8').split('\n').filter((l) => l.includes('nosuch'));
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatch(/submit greet: refused: --set nosuch: no such variable/);
     tui.keys('q');
     await tui.waitExit();
   });
