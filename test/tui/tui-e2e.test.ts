@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../src/client/daemon-client.js';
+import { codePointWidth, displayWidth } from '../../src/core/display-width.js';
 import type { ScreenText } from '../../src/core/protocol.js';
 import { workspacePaths } from '../../src/workspace/workspace-paths.js';
 import { TestWorkspace } from '../helpers/workspace.js';
@@ -41,6 +42,16 @@ function open(tools?: string): { ws: TestWorkspace; tui: TmuxTui } {
   ws = new TestWorkspace(tools);
   tui = new TmuxTui(ws.root);
   return { ws, tui };
+}
+
+/** The character drawn at display column `col` of a captured line. */
+function charAtColumn(line: string, col: number): string | undefined {
+  let at = 0;
+  for (const ch of line) {
+    if (at === col) return ch;
+    at += codePointWidth(ch.codePointAt(0)!);
+  }
+  return undefined;
 }
 
 /** Tile label of a task: `┌─ t-xxxx shell` as the grid draws it. */
@@ -113,6 +124,33 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
     const again = await tui.waitFor(/marker-42/, 'the pane restored from the snapshot');
     expect(again).toMatch(tileOf(taskId));
     expect(again).toMatch(new RegExp(`▶ ${taskId} shell`));
+  });
+
+  it('draws CJK and emoji in a pane two columns wide, the right border of the tile in place on their rows', async () => {
+    const { tui } = open();
+    tui.start();
+    await tui.waitFor(/no runs yet/);
+    const taskId = await newShell(tui);
+    await tui.waitFor(tileOf(taskId), 'the new pane');
+    tui.keys('Enter');
+    await tui.waitFor(/PANE: keys go to the task/);
+    // Octal escapes: what reaches the pane is the shell's output, whatever the input path does.
+    tui.type("clear; printf 'x\\344\\270\\255\\346\\226\\207y\\np\\360\\237\\230\\200q\\n'");
+    tui.keys('Enter');
+    const screen = await tui.waitFor((s) => s.includes('x中文y') && s.includes('p😀q'), 'the wide chars in the pane');
+    const rows = screen.split('\n');
+    const top = rows.find((l) => tileOf(taskId).test(l))!;
+    // The tile's right edge: the first ┐ after its label, in display columns.
+    const label = top.indexOf(`┌─ ${taskId} shell`);
+    const edge = displayWidth(top.slice(0, top.indexOf('┐', label)));
+    for (const text of ['x中文y', 'p😀q']) {
+      const row = rows.find((l) => l.includes(text))!;
+      expect(charAtColumn(row, edge), `${text} row: ${row}`).toBe('│');
+    }
+    tui.keys('C-a');
+    await tui.waitFor(/CONTROL/);
+    tui.keys('q');
+    await tui.waitExit();
   });
 
   it('tiles two panes side by side; Tab and Shift-Tab move the selection between them', async () => {
