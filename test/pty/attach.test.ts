@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import xtermHeadless from '@xterm/headless';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { disposeChecked, waitFor } from '../helpers/runner-checks.js';
 import { LACP_BIN, TestWorkspace } from '../helpers/workspace.js';
 
+// An interactive bash ignores SIGINT and SIGTERM: a short grace keeps each cancel to a second.
 const TOOLS = `version: 1
+defaults:
+  kill_grace_sec: 0.5
 tools:
   bash:
     mode: interactive
@@ -66,18 +70,31 @@ describe('lacp attach', () => {
       env: { LACP_WORKSPACE: ws.root },
       reject: false,
     });
+    // What attach draws is read the way a terminal would: parsed into a screen of the size it was given.
+    const host = new xtermHeadless.Terminal({ cols: 80, rows: 24, allowProposedApi: true });
     let seen = '';
-    attach.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    await waitFor('the task prompt through attach', () => seen.includes('task$'));
+    attach.stdout!.setEncoding('utf8'); // a character split across reads stays whole
+    attach.stdout!.on('data', (chunk: string) => {
+      seen += chunk;
+      host.write(chunk);
+    });
+    const hostRows = () => {
+      const buf = host.buffer.active;
+      return Array.from({ length: host.rows }, (_, y) => buf.getLine(buf.viewportY + y)?.translateToString(true).trim() ?? '');
+    };
+    await waitFor('the task prompt through attach', () => hostRows().some((r) => r.startsWith('task$')));
     attach.stdin!.write('tput cols; tput lines\r');
-    // The frames position each row with CSI sequences: read the rows between them.
-    const rows = () => seen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n');
-    await waitFor('the task to see 80 columns and 24 lines', () => /\n80 *\n+24 *\n/.test(rows()));
+    await waitFor('the task to see 80 columns and 24 lines', () => {
+      const rows = hostRows();
+      const at = rows.indexOf('80');
+      return at >= 0 && rows[at + 1] === '24';
+    });
     attach.stdin!.write('\x1c');
     const result = await attach;
     expect(result.exitCode).toBe(0);
     expect(seen).toContain('detached; the task goes on');
     expect(seen).not.toContain('internal error');
+    host.dispose();
     await ws.lacp(['cancel', taskId]);
   });
 
