@@ -67,6 +67,17 @@ async function newShell(t: TmuxTui): Promise<string> {
   return /started (t-\w+)/.exec(screen)![1]!;
 }
 
+/** A UI on a fresh workspace with one new shell whose pane takes the keys: its task id. */
+async function typingIntoNewShell(t: TmuxTui): Promise<string> {
+  t.start();
+  await t.waitFor(/no runs yet/);
+  const taskId = await newShell(t);
+  await t.waitFor(tileOf(taskId), 'the new pane');
+  t.keys('Enter');
+  await t.waitFor(/PANE: keys go to the task/);
+  return taskId;
+}
+
 async function screenOf(root: string, taskId: string): Promise<ScreenText> {
   const client = await DaemonClient.connect(workspacePaths(root).socket);
   try {
@@ -101,12 +112,7 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
 
   it('spawns a shell with n, types into its pane, zooms, survives a restart with the screen intact', async () => {
     const { tui } = open();
-    tui.start();
-    await tui.waitFor(/no runs yet/);
-    const taskId = await newShell(tui);
-    await tui.waitFor(tileOf(taskId), 'the new pane');
-    tui.keys('Enter');
-    await tui.waitFor(/PANE: keys go to the task/);
+    const taskId = await typingIntoNewShell(tui);
     tui.type("echo marker-$((6*7))");
     tui.keys('Enter');
     await tui.waitFor(/marker-42/, 'the echo in the pane');
@@ -128,12 +134,7 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
 
   it('draws CJK and emoji in a pane two columns wide, the right border of the tile in place on their rows', async () => {
     const { tui } = open();
-    tui.start();
-    await tui.waitFor(/no runs yet/);
-    const taskId = await newShell(tui);
-    await tui.waitFor(tileOf(taskId), 'the new pane');
-    tui.keys('Enter');
-    await tui.waitFor(/PANE: keys go to the task/);
+    const taskId = await typingIntoNewShell(tui);
     // Octal escapes: what reaches the pane is the shell's output, whatever the input path does.
     tui.type("clear; printf 'x\\344\\270\\255\\346\\226\\207y\\np\\360\\237\\230\\200q\\n'");
     tui.keys('Enter');

@@ -1,3 +1,4 @@
+import { FINAL_STATUSES } from '../../core/status-values.js';
 import { foldRun, formatDuration, type RunRow } from '../../core/task-view.js';
 import { oneLine } from '../../core/terminal-text.js';
 import { listHistory } from '../../index-db/run-history.js';
@@ -26,7 +27,7 @@ export async function lsCommand(argv: string[]): Promise<number> {
   const scope = values.run ? { run: values.run } : values.all || filtered ? 'all' : 'newest';
   const warn = (line: string) => process.stderr.write(`lacp: warning: ${line}\n`);
   let rows = await listHistory(runs.runsDir, scope, filter, warn);
-  if (rows.some((run) => run.tasks.some((t) => IN_FLIGHT.has(t.status)))) {
+  if (rows.some((run) => run.tasks.some((t) => !FINAL_STATUSES.has(t.status)))) {
     const settled = await settleOrphans(ctx, warn);
     ctx.close();
     if (!settled) rows = await listHistory(runs.runsDir, scope, filter, warn);
@@ -42,8 +43,6 @@ export async function lsCommand(argv: string[]): Promise<number> {
   for (const run of rows) printRun(ctx, run);
   return 0;
 }
-
-const IN_FLIGHT: ReadonlySet<string> = new Set(['queued', 'awaiting_checkpoint', 'running']);
 
 /**
  * Tasks in flight but no daemon answering: it died under them (kill -9, a reboot). A list
