@@ -1,4 +1,4 @@
-import unicode11 from '@xterm/addon-unicode11';
+import { Unicode11Addon } from '@xterm/addon-unicode11/lib/addon-unicode11.mjs';
 
 /**
  * How many terminal columns text takes, by the Unicode 11 width tables that xterm.js
@@ -7,8 +7,6 @@ import unicode11 from '@xterm/addon-unicode11';
  * this one table: the headless screens that model task output, blessed's drawing, and
  * truncation of listing rows. Two tables that disagree on one character shift a row.
  */
-const { Unicode11Addon } = unicode11;
-
 interface WidthProvider {
   readonly version: string;
   wcwidth(codePoint: number): 0 | 1 | 2;
