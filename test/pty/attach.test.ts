@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import xtermHeadless from '@xterm/headless';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HeadlessScreen } from '../../src/pty/headless-screen.js';
 import { disposeChecked, waitFor } from '../helpers/runner-checks.js';
 import { LACP_BIN, TestWorkspace } from '../helpers/workspace.js';
 
@@ -71,17 +71,14 @@ describe('lacp attach', () => {
       reject: false,
     });
     // What attach draws is read the way a terminal would: parsed into a screen of the size it was given.
-    const host = new xtermHeadless.Terminal({ cols: 80, rows: 24, allowProposedApi: true });
+    const host = new HeadlessScreen(80, 24, 0);
     let seen = '';
     attach.stdout!.setEncoding('utf8'); // a character split across reads stays whole
     attach.stdout!.on('data', (chunk: string) => {
       seen += chunk;
       host.write(chunk);
     });
-    const hostRows = () => {
-      const buf = host.buffer.active;
-      return Array.from({ length: host.rows }, (_, y) => buf.getLine(buf.viewportY + y)?.translateToString(true).trim() ?? '');
-    };
+    const hostRows = () => host.text('attach').lines.map((line) => line.trim());
     await waitFor('the task prompt through attach', () => hostRows().some((r) => r.startsWith('task$')));
     attach.stdin!.write('tput cols; tput lines\r');
     await waitFor('the task to see 80 columns and 24 lines', () => {
