@@ -152,7 +152,7 @@
     box.append(title, host);
     $('panes').append(box);
     // disableStdin: keys typed here produce nothing, and the page has no way to send them anyway.
-    const term = new Terminal({ cols: m.cols, rows: m.rows, disableStdin: true, cursorBlink: false, fontSize: TERM_FONT_SIZE, scrollback: 1000, allowProposedApi: false });
+    const term = new Terminal({ cols: m.cols, rows: m.rows, disableStdin: true, cursorBlink: false, fontSize: TERM_FONT_SIZE, scrollback: 1000 /* = the viewer session's PANE_SCROLLBACK */, allowProposedApi: false });
     term.open(host);
     term.write(m.snapshot);
     panes.set(m.task_id, { el: box, term, statusEl });

@@ -1,6 +1,7 @@
 import xtermHeadless from '@xterm/headless';
 import type { AttachResult, ScreenPush } from '../core/protocol.js';
 import { useDisplayWidths } from '../core/display-width.js';
+import { TerminalFeed } from '../term/terminal-feed.js';
 import type { DaemonClient } from './daemon-client.js';
 
 const { Terminal } = xtermHeadless;
@@ -11,6 +12,7 @@ export interface FollowOptions {
   mode: 'control' | 'view';
   cols: number | null;
   rows: number | null;
+  /** Lines kept above the screen; also what the daemon is told (it skips output that would scroll out of them). */
   scrollback: number;
   /** Called after output was parsed into the local terminal: time to (schedule a) draw. */
   onChange: () => void;
@@ -21,14 +23,14 @@ export interface FollowOptions {
 
 /** Parses a terminal's output in order, calling `done` after each write is parsed. */
 export interface OutputParser {
-  write(terminal: FollowedTerminal, data: string, done: () => void): void;
+  write(feed: TerminalFeed, data: string, done: () => void): void;
   /** The terminal starts over (or goes): output still queued for it is stale. */
-  forget(terminal: FollowedTerminal): void;
+  forget(feed: TerminalFeed): void;
 }
 
 const PARSE_AT_ONCE: OutputParser = {
-  write: (terminal, data, done) => terminal.write(data, done),
-  forget: () => undefined,
+  write: (feed, data, done) => feed.write(data, done),
+  forget: (feed) => feed.forget(),
 };
 
 /**
@@ -37,7 +39,9 @@ const PARSE_AT_ONCE: OutputParser = {
  * (flow control). Re-attaches by itself when the daemon drops it for falling behind.
  */
 export class ScreenFollower {
-  terminal: FollowedTerminal;
+  readonly terminal: FollowedTerminal;
+  /** The terminal's input: what the parser hands it goes through here. */
+  readonly feed: TerminalFeed;
   private sub: number | null = null;
   private disposed = false;
   private readonly parser: OutputParser;
@@ -47,8 +51,9 @@ export class ScreenFollower {
     private readonly opts: FollowOptions,
     first: AttachResult,
   ) {
-    this.terminal = new Terminal({ cols: first.cols, rows: first.rows, scrollback: Math.max(opts.scrollback, 1000), allowProposedApi: true });
+    this.terminal = new Terminal({ cols: first.cols, rows: first.rows, scrollback: opts.scrollback, allowProposedApi: true });
     useDisplayWidths(this.terminal);
+    this.feed = new TerminalFeed(this.terminal);
     this.parser = opts.parser ?? PARSE_AT_ONCE;
     this.adopt(first);
   }
@@ -61,9 +66,9 @@ export class ScreenFollower {
   private adopt(result: AttachResult): void {
     this.sub = result.sub;
     if (this.terminal.cols !== result.cols || this.terminal.rows !== result.rows) this.terminal.resize(result.cols, result.rows);
-    this.parser.forget(this.terminal);
+    this.parser.forget(this.feed);
     this.terminal.reset();
-    this.parser.write(this.terminal, result.snapshot, () => this.opts.onChange());
+    this.parser.write(this.feed, result.snapshot, () => this.opts.onChange());
     // Only now: pushes that arrived with the attach result are replayed synchronously by
     // subscribeTo, and they follow the snapshot.
     this.client.subscribeTo(result.sub, (data) => this.receive(data as ScreenPush));
@@ -75,7 +80,7 @@ export class ScreenFollower {
     switch (push.kind) {
       case 'data': {
         const chars = push.data.length;
-        this.parser.write(this.terminal, push.data, () => {
+        this.parser.write(this.feed, push.data, () => {
           this.opts.onChange();
           if (this.sub !== null) void this.client.request('ack', { sub: this.sub, chars }).catch(() => undefined);
         });
@@ -83,14 +88,14 @@ export class ScreenFollower {
       }
       case 'resize':
         // After the output before it is parsed: that output was written at the old size.
-        this.parser.write(this.terminal, '', () => {
+        this.parser.write(this.feed, '', () => {
           if (this.disposed) return;
           this.terminal.resize(push.cols, push.rows);
           this.opts.onChange();
         });
         return;
       case 'exit':
-        this.parser.write(this.terminal, '', () => this.opts.onExit(push));
+        this.parser.write(this.feed, '', () => this.opts.onExit(push));
         return;
       case 'dropped':
         void this.resync();
@@ -123,7 +128,7 @@ export class ScreenFollower {
       this.client.unsubscribeFrom(this.sub);
       void this.client.request('detach', { sub: this.sub }).catch(() => undefined);
     }
-    this.parser.forget(this.terminal);
+    this.parser.forget(this.feed);
     this.terminal.dispose();
   }
 }

@@ -7,8 +7,12 @@ import { parseViewerAck, type ViewerMessage } from './wire.js';
 
 /** Terminal panes one viewer shows at most: a second screen, not a wall of tiles. */
 export const MAX_PANES = 8;
-/** History above each pane's screen sent with its snapshot, so a late viewer can scroll back a little. */
-const PANE_SCROLLBACK = 500;
+/**
+ * History above each pane's screen sent with its snapshot, so a late viewer can scroll
+ * back: as many lines as the page's terminals keep (mirror-page.js), since the daemon
+ * skips output that would scroll out of what its clients keep.
+ */
+const PANE_SCROLLBACK = 1000;
 /** Bytes queued in the socket past which the viewer is too slow and is dropped (it reconnects and resyncs). */
 export const SEND_BUFFER_CAP = 4 << 20;
 /** Pane characters sent but not yet drawn by the page, past which the page is too slow to keep. */

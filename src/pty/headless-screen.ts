@@ -2,6 +2,7 @@ import xtermHeadless from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
 import type { ScreenText } from '../core/protocol.js';
 import { useDisplayWidths } from '../core/display-width.js';
+import { type HoldPlain, TerminalFeed } from '../term/terminal-feed.js';
 
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
@@ -15,13 +16,16 @@ type HeadlessTerminal = InstanceType<typeof Terminal>;
 export class HeadlessScreen {
   readonly terminal: HeadlessTerminal;
   private readonly serializer = new SerializeAddon();
+  private readonly feed: TerminalFeed;
   /** Characters handed to the parser but not yet parsed: the parser's backlog. */
   private backlog = 0;
 
-  constructor(cols: number, rows: number, scrollback: number) {
+  /** `hold`: plain output may wait to be parsed in larger batches (a screen only read on request). */
+  constructor(cols: number, rows: number, scrollback: number, hold: HoldPlain | null = null) {
     this.terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
     this.terminal.loadAddon(this.serializer);
     useDisplayWidths(this.terminal);
+    this.feed = new TerminalFeed(this.terminal, hold);
   }
 
   get pendingChars(): number {
@@ -37,14 +41,15 @@ export class HeadlessScreen {
 
   write(data: string, parsed?: () => void): void {
     this.backlog += data.length;
-    this.terminal.write(data, () => {
+    this.feed.write(data, () => {
       this.backlog -= data.length;
       parsed?.();
     });
   }
 
+  /** After what was written before it is parsed: that output was laid out at the old size. */
   resize(cols: number, rows: number): void {
-    this.terminal.resize(cols, rows);
+    this.feed.write('', () => this.terminal.resize(cols, rows));
   }
 
   /** Replies the terminal owes the program (answers to its queries). */
@@ -57,7 +62,7 @@ export class HeadlessScreen {
    * later is: the point where a snapshot matches the stream that follows it.
    */
   whenParsed(fn: () => void): void {
-    this.terminal.write('', fn);
+    this.feed.write('', fn);
   }
 
   /** The screen (and up to `scrollback` lines above it) as escape sequences a fresh terminal replays. */
@@ -73,6 +78,7 @@ export class HeadlessScreen {
   }
 
   dispose(): void {
+    this.feed.forget();
     this.terminal.dispose();
   }
 }

@@ -26,12 +26,21 @@ export type ScreenReport =
 const port = parentPort;
 if (!port) throw new Error('screen-worker runs as a worker thread');
 
+/**
+ * These screens are read only when asked (a snapshot, `lacp screen`: points in the stream
+ * that parse what waits first), so plain output may wait a little: a flood is then parsed
+ * in a few large batches, and all but their last scrollback's worth of lines is skipped.
+ * Under the main thread's high parser watermark (pty-session.ts), so holding alone never
+ * pauses a PTY.
+ */
+const HOLD_PLAIN = { ms: 100, chars: 2_000_000 };
+
 const screens = new Map<number, HeadlessScreen>();
 const post = (report: ScreenReport) => port.postMessage(report);
 
 port.on('message', (m: ScreenRequest) => {
   if (m.op === 'open') {
-    const screen = new HeadlessScreen(m.cols, m.rows, m.scrollback);
+    const screen = new HeadlessScreen(m.cols, m.rows, m.scrollback, HOLD_PLAIN);
     screen.onReply((data) => post({ op: 'reply', id: m.id, data }));
     screens.set(m.id, screen);
     return;

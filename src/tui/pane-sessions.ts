@@ -44,7 +44,7 @@ export class PaneSessions {
   /** The selected pane's output is parsed at once; the others' within a budget (ParseScheduler). */
   select(taskId: string | null): void {
     this.selectedId = taskId;
-    this.parser.select((taskId && this.sessions.get(taskId)?.follower?.terminal) || null);
+    this.parser.select((taskId && this.sessions.get(taskId)?.follower?.feed) || null);
   }
 
   /** Starts followers for new panes at their tile size, resizes changed ones, drops gone ones. */
@@ -81,7 +81,7 @@ export class PaneSessions {
       (follower) => {
         if (this.sessions.get(taskId) !== session) return follower.dispose();
         session.follower = follower;
-        if (this.selectedId === taskId) this.parser.select(follower.terminal);
+        if (this.selectedId === taskId) this.parser.select(follower.feed);
         changed();
       },
       (err: Error) => {

@@ -1,6 +1,8 @@
 /** What the scheduler feeds: a pane's headless terminal (xterm's `write(data, callback)`). */
 export interface ParseTarget {
   write(data: string, done: () => void): void;
+  /** Text without the lines that would scroll out of the terminal anyway (TerminalFeed). */
+  dropScrolledOff?(text: string): string;
 }
 
 /**
@@ -119,6 +121,7 @@ export class ParseScheduler {
     const share = Math.max(least, Math.floor(total / Math.max(1, background)));
     for (const [target, lane] of waiting) {
       const limit = target === this.selected || !contended ? Infinity : share;
+      if (limit !== Infinity) skipScrolledOff(target, lane.queue);
       const { data, dones } = take(lane.queue, limit);
       this.hand(target, lane, data, dones);
     }
@@ -135,6 +138,23 @@ export class ParseScheduler {
 }
 
 /**
+ * A background pane gets its output a chunk at a time, each too short to hold a
+ * scrollback's worth of lines; what it has queued may hold many. Those that would scroll
+ * out anyway are dropped here, before chunking (the terminal has parsed all it was
+ * handed: the lane is idle). Those writes become one, done when all of it is.
+ */
+function skipScrolledOff(target: ParseTarget, queue: Pending[]): void {
+  const mark = queue.findIndex((p) => p.data === ''); // a point in the stream (a resize) ends the run
+  const run = mark < 0 ? queue.length : mark;
+  if (!target.dropScrolledOff || run === 0) return;
+  const text = run === 1 ? queue[0]!.data : queue.slice(0, run).map((p) => p.data).join('');
+  const kept = target.dropScrolledOff(text);
+  if (kept.length === text.length) return;
+  const dones = queue.slice(0, run).map((p) => p.done);
+  queue.splice(0, run, { data: kept, done: () => dones.forEach((done) => done()) });
+}
+
+/**
  * Up to `limit` characters from the front of a queue, and the callbacks of the writes
  * it completes. A write cut short keeps its callback in the queue with its rest.
  */
@@ -148,6 +168,8 @@ function take(queue: Pending[], limit: number): { data: string; dones: Array<() 
       data += head.data;
       dones.push(head.done);
       queue.shift();
+      // An empty write marks a point in the stream (a resize): what follows it waits for its done.
+      if (head.data === '') break;
     } else {
       // Never split a UTF-16 surrogate pair: the parser would see half a character.
       let cut = room;
