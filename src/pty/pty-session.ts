@@ -12,7 +12,9 @@ import type { ProcessEvents, TaskProcess } from '../runner/task-process.js';
 import { AsciicastWriter } from './asciicast-writer.js';
 import { ExitDrain } from './exit-drain.js';
 import { ScreenFanout } from './screen-fanout.js';
+import { noteInput, typingElsewhere } from './typing-priority.js';
 import { RemoteScreen } from './screen-host.js';
+import { ScrolledOffFilter } from '../core/scrolled-off.js';
 
 /**
  * Characters the daemon's own parser (in the screen worker) may lag behind before the
@@ -23,9 +25,10 @@ const PARSER_HIGH_WATERMARK = 4_000_000;
 const PARSER_LOW_WATERMARK = 1_000_000;
 
 /**
- * Output is recorded and handed to the screen worker in batches this old or this large:
- * a flood costs a write and a message per batch, not per 4 KB read. The cast's
- * timestamps are this fine, which replay cannot tell apart.
+ * Output is recorded and handed to the screen worker and the clients in batches this old
+ * or this large: a flood costs a write and a message per batch, not per 4 KB read. The
+ * cast's timestamps are this fine, which replay cannot tell apart. Output after a quiet
+ * spell (an echo) goes at once.
  */
 const OUTPUT_BATCH_MS = 5;
 const OUTPUT_BATCH_CHARS = 256 * 1024;
@@ -73,6 +76,10 @@ export class PtySession implements TaskProcess {
   private paused = false;
   private unflushed = '';
   private outputTimer: NodeJS.Timeout | null = null;
+  /** When output last went out (performance.now()). */
+  private lastFlushAt = -Infinity;
+  /** Where the stream is between escape sequences: what the fanout may trim for a client that falls behind. */
+  private readonly escapes = new ScrolledOffFilter();
   private drain: ExitDrain | null = null;
 
   private constructor(
@@ -81,7 +88,7 @@ export class PtySession implements TaskProcess {
     private readonly events: ProcessEvents,
   ) {
     this.screen = new RemoteScreen(opts.cols, opts.rows, opts.scrollback, () => this.screenCaughtUp());
-    this.fanout = new ScreenFanout(() => this.updateFlow());
+    this.fanout = new ScreenFanout(() => this.updateFlow(), () => this.screen.rows, () => typingElsewhere(this));
     this.log = createWriteStream(join(opts.taskDir, 'stdout.log'));
     createWriteStream(join(opts.taskDir, 'stderr.log')).end(); // a PTY has one stream; the file exists for every task
     this.cast = new AsciicastWriter(join(opts.taskDir, 'session.cast'), opts.cols, opts.rows, { TERM: 'xterm-256color', SHELL: opts.baseEnv.SHELL ?? '/bin/sh' });
@@ -151,22 +158,26 @@ export class PtySession implements TaskProcess {
   }
 
   private receive(data: string): void {
-    this.fanout.data(data);
+    const quiet = this.outputTimer === null && performance.now() - this.lastFlushAt >= OUTPUT_BATCH_MS;
     this.unflushed += data;
-    if (this.unflushed.length >= OUTPUT_BATCH_CHARS) this.flushOutput();
+    if (quiet || this.unflushed.length >= Math.min(OUTPUT_BATCH_CHARS, this.fanout.room)) this.flushOutput();
     else this.outputTimer ??= setTimeout(() => this.flushOutput(), OUTPUT_BATCH_MS);
   }
 
-  /** Output gathered since the last batch goes to stdout.log, the cast and the screen worker. */
+  /** Output gathered since the last batch goes to stdout.log, the cast, the screen worker and the clients. */
   private flushOutput(): void {
     if (this.outputTimer) clearTimeout(this.outputTimer);
     this.outputTimer = null;
     if (!this.unflushed) return;
     const data = this.unflushed;
     this.unflushed = '';
+    this.lastFlushAt = performance.now();
     this.log.write(data);
     this.cast.output(data);
+    // The screen worker gets every byte: it skips what scrolls out of its own (larger) scrollback itself, over larger batches.
     this.screen.write(data);
+    this.fanout.data(data, this.escapes.canDrop);
+    this.escapes.track(data, this.screen.rows);
     if (this.screen.pendingChars > PARSER_HIGH_WATERMARK) this.updateFlow();
     this.events.onOutput();
   }
@@ -203,7 +214,6 @@ export class PtySession implements TaskProcess {
     if (opts.mode === 'control' && opts.cols && opts.rows) this.resize(opts.cols, opts.rows);
     // The snapshot point is here: output received so far is in the snapshot (and goes to
     // the clients already attached), output from now on reaches the new client live.
-    this.fanout.flush();
     this.flushOutput();
     const { cols, rows } = this.screen;
     const queued: ScreenPush[] = [];
@@ -211,7 +221,8 @@ export class PtySession implements TaskProcess {
     const id = this.fanout.add({
       push: (m) => (live ? push(m) : queued.push(m)),
       drop,
-    });
+    }, opts.scrollback);
+    const detach = () => this.fanout.remove(id);
     const attachment = (snapshot: string): Attachment => {
       // Anything queued meanwhile was written to the screen after the snapshot point: send it after the result.
       setImmediate(() => {
@@ -219,21 +230,24 @@ export class PtySession implements TaskProcess {
         for (const m of queued.splice(0)) push(m);
       });
       const result = { cols, rows, snapshot, exited: this.exit !== null || this.proc === null };
-      return { result, ack: (chars) => this.fanout.ack(id, chars), detach: () => this.fanout.remove(id) };
+      return { result, ack: (chars) => this.fanout.ack(id, chars), detach };
     };
     return this.screen.snapshot(opts.scrollback).then(attachment, (err: unknown) => {
-      this.fanout.remove(id);
+      detach();
       throw err;
     });
   }
 
   input(data: string): void {
+    noteInput(this);
     if (this.running) this.proc!.write(data);
   }
 
   resize(cols: number, rows: number): void {
     if (cols === this.screen.cols && rows === this.screen.rows) return;
-    this.flushOutput(); // output from before the resize is laid out at the old size
+    // Output from before the resize is laid out at the old size (and trimmed for it).
+    this.flushOutput();
+    this.fanout.sendGathered();
     this.screen.resize(cols, rows);
     if (this.running) this.proc!.resize(cols, rows);
     this.cast.resize(cols, rows);
@@ -249,7 +263,6 @@ export class PtySession implements TaskProcess {
 
   async drained(): Promise<void> {
     await this.exited;
-    this.fanout.flush();
     this.flushOutput();
     this.log.end();
     await Promise.all([finished(this.log).catch(() => undefined), this.cast.close()]);
@@ -260,7 +273,6 @@ export class PtySession implements TaskProcess {
   }
 
   abandon(): void {
-    this.fanout.flush();
     this.flushOutput();
     if (this.proc && !this.exit) {
       // Closing the master sends SIGHUP to what is left; the sweep has already killed the rest.
