@@ -18,7 +18,7 @@ export const SEND_WINDOW = 64 * 1024;
  * the echo. Otherwise a client that falls behind costs the task nothing: it gets the
  * latest screen when it asks for more.
  */
-const PACED_WINDOW = 16 * 1024;
+const PACED_WINDOW = 8 * 1024;
 export const HIGH_WATERMARK = 256_000;
 /** ...and below which it lets the PTY go again: half-way, so the client is never left idle. */
 export const LOW_WATERMARK = 128_000;
