@@ -24,7 +24,8 @@ export type Overlay =
   /** `pending`: submitted, waiting for the daemon; `error`: why the last submit was refused. */
   | { kind: 'new-task'; step: 'tool' | 'prompt' | 'vars'; tools: ToolChoice[]; index: number; prompt: string; vars: string; pending: boolean; error: string | null }
   | { kind: 'filter'; draft: string }
-  | { kind: 'log'; run_id: string; task_id: string };
+  /** `back`: lines scrolled back from the newest (0 follows the output); `total`: lines the view last read. */
+  | { kind: 'log'; run_id: string; task_id: string; back: number; total: number };
 
 /** Side effects update asks the shell to perform: commands as data. */
 export type Effect =
@@ -48,6 +49,8 @@ export type Msg =
   | { type: 'submit-failed'; error: string }
   /** Lines of history each shown pane's terminal holds above its screen (known only to the shell). */
   | { type: 'history'; lines: Record<string, number> }
+  /** The batch log view read `lines` lines and shows `rows` of them. */
+  | { type: 'log-length'; lines: number; rows: number }
   | { type: 'select-pane'; task_id: string }
   | { type: 'wheel'; task_id: string; lines: number };
 
@@ -72,6 +75,8 @@ export interface AppState {
   scroll: Record<string, number>;
   /** How far each pane can scroll up: its terminal's history, as last reported by the shell. */
   history: Record<string, number>;
+  /** Rows of output the batch log view shows (its page for PgUp and PgDn), as last reported by the shell. */
+  logRows: number;
   message: string | null;
   /** Tasks whose agent waits for the human or finished its turn, until the human looks. */
   attention: Record<string, Attention>;
@@ -83,7 +88,7 @@ export function initialState(maxTiles: number, keyMap: readonly CommandSpec[] = 
   return {
     keyMap, keyIndex: buildKeyIndex(keyMap),
     runs: [], pids: {}, usage: { tokens: 0, cost: 0 }, selected: null, focus: 'control', zoom: false, page: 0, maxTiles, overlay: null,
-    filter: '', eventsScope: 'all', events: [], scroll: {}, history: {}, message: null,
+    filter: '', eventsScope: 'all', events: [], scroll: {}, history: {}, logRows: 20, message: null,
     attention: {}, startedAt: new Date().toISOString(),
   };
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { loadToolsFile } from '../config/load-tools.js';
 import { placeholdersOf } from '../core/template.js';
 import { BUILTIN_PLACEHOLDERS } from '../core/tools-schema.js';
@@ -19,19 +19,33 @@ export function toolChoices(toolsFile: string): ToolChoice[] {
 /** Bytes of a log the batch view reads at most: its tail is what a user looks at. */
 const LOG_TAIL_BYTES = 256 * 1024;
 
-/** The tail of a batch task's stdout and stderr, as plain lines (task bytes made safe first). */
-export function logTail(stdoutFile: string, stderrFile: string, lines: number): string[] {
-  const read = (file: string) => {
-    try {
-      const buf = readFileSync(file);
-      return sanitizeForTerminal(buf.subarray(Math.max(0, buf.length - LOG_TAIL_BYTES)).toString('utf8'));
-    } catch {
-      return '';
-    }
-  };
-  const out = read(stdoutFile).split('\n');
-  const err = read(stderrFile).trim();
+/** The last LOG_TAIL_BYTES of a file, from a line's start; empty when it cannot be read. */
+function readTail(file: string): string {
+  let fd: number | null = null;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const start = Math.max(0, size - LOG_TAIL_BYTES);
+    const buf = Buffer.alloc(size - start);
+    const got = readSync(fd, buf, 0, buf.length, start);
+    const tail = buf.subarray(0, got).toString('utf8');
+    // Cut into a line (and maybe a character): start at the next whole line.
+    return start > 0 ? tail.slice(tail.indexOf('\n') + 1) : tail;
+  } catch {
+    return '';
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/**
+ * The tail of a batch task's stdout and stderr, as plain lines (task bytes made safe
+ * first). Only the tail is read, however large the log: the view refreshes it every second.
+ */
+export function logTail(stdoutFile: string, stderrFile: string): string[] {
+  const out = sanitizeForTerminal(readTail(stdoutFile)).split('\n');
+  const err = sanitizeForTerminal(readTail(stderrFile)).trim();
   if (err) out.push('── stderr ──', ...err.split('\n'));
   while (out.length && out.at(-1) === '') out.pop();
-  return out.slice(-lines);
+  return out;
 }

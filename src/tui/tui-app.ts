@@ -276,8 +276,9 @@ export class TuiApp {
     const o = this.state.overlay;
     if (o?.kind !== 'log') return [];
     const dir = new RunStore(this.deps.paths.runsDir).taskDir(o.run_id, o.task_id);
-    const rows = (this.deps.screen.height as number) - 6;
-    const lines = logTail(`${dir}/stdout.log`, `${dir}/stderr.log`, rows);
+    const lines = logTail(`${dir}/stdout.log`, `${dir}/stderr.log`);
+    // The overlay's box: the screen less two rows around it and its two borders.
+    this.state = update(this.state, { type: 'log-length', lines: lines.length, rows: (this.deps.screen.height as number) - 4 }).state;
     return lines.length ? lines.map((l) => l.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'))) : ['(no output yet)'];
   }
 

@@ -36,6 +36,11 @@ export function update(state: AppState, msg: Msg): Step {
       return keep(submitted(state, msg.run_id, msg.task_id));
     case 'submit-failed':
       return keep(submitFailed(state, msg.error));
+    case 'log-length': {
+      const o = state.overlay;
+      if (o?.kind !== 'log') return keep(state);
+      return keep({ ...state, logRows: msg.rows, overlay: { ...o, total: msg.lines, back: Math.min(o.back, Math.max(0, msg.lines - msg.rows)) } });
+    }
     case 'history': {
       const history = { ...state.history, ...msg.lines };
       let next: AppState = { ...state, history };
@@ -121,7 +126,7 @@ export function runCommand(state: AppState, id: CommandId): Step {
         return keep({ ...state, attention, focus: 'pane', scroll: { ...state.scroll, [task.task_id]: 0 } });
       }
       if (task.mode === 'interactive') return keep({ ...state, message: `${task.task_id} is ${task.status}: no live pane` });
-      return keep({ ...state, overlay: { kind: 'log', run_id: task.run_id, task_id: task.task_id } });
+      return keep({ ...state, overlay: { kind: 'log', run_id: task.run_id, task_id: task.task_id, back: 0, total: 0 } });
     case 'leave':
       return keep({ ...state, focus: 'control' });
     case 'zoom':
@@ -177,12 +182,40 @@ function cyclePane(state: AppState, delta: number): AppState {
   return { ...state, selected: `task:${panes[next]!.task_id}`, page: Math.floor(next / state.maxTiles) };
 }
 
+/** Where a key moves the batch log view (lines back from the newest), or null: the key closes it. */
+function scrollLog(back: number, name: string, page: number): number | null {
+  switch (name) {
+    case 'up':
+    case 'k':
+      return back + 1;
+    case 'down':
+    case 'j':
+      return Math.max(0, back - 1);
+    case 'pageup':
+      return back + page;
+    case 'pagedown':
+      return Math.max(0, back - page);
+    case 'home':
+    case 'g':
+      return Number.MAX_SAFE_INTEGER;
+    case 'end':
+    case 'G':
+      return 0;
+    default:
+      return null;
+  }
+}
+
 function onOverlayKey(state: AppState, overlay: Overlay, name: string, ch: string | undefined): Step {
   const close = { ...state, overlay: null };
   switch (overlay.kind) {
     case 'help':
-    case 'log':
       return keep(close);
+    case 'log': {
+      const back = scrollLog(overlay.back, ch && /^[jkgG]$/.test(ch) ? ch : name, state.logRows);
+      if (back === null) return keep(close);
+      return keep({ ...state, overlay: { ...overlay, back: Math.min(back, Math.max(0, overlay.total - state.logRows)) } });
+    }
     case 'confirm':
       if (ch === 'y' || ch === 'Y') return keep(close, overlay.effects);
       return keep({ ...close, message: 'not done' });

@@ -53,7 +53,29 @@ describe('update', () => {
 
   it('Enter on a batch task opens its log view', () => {
     const s = press(withTasks(task('t-b', { mode: 'batch' })), 'enter').state;
-    expect(s.overlay).toEqual({ kind: 'log', run_id: 'RUN-1', task_id: 't-b' });
+    expect(s.overlay).toEqual({ kind: 'log', run_id: 'RUN-1', task_id: 't-b', back: 0, total: 0 });
+  });
+
+  it('the log view scrolls back by line, page and all the way, follows again with End, and closes on any other key', () => {
+    let s = press(withTasks(task('t-b', { mode: 'batch' })), 'enter').state;
+    s = update(s, { type: 'log-length', lines: 100, rows: 30 }).state; // 70 lines above the newest 30
+    const back = (st: typeof s) => (st.overlay?.kind === 'log' ? st.overlay.back : null);
+    s = press(s, 'up').state;
+    expect(back(s)).toBe(1);
+    s = press(s, 'pageup').state;
+    expect(back(s)).toBe(31);
+    s = press(s, 'pageup').state;
+    s = press(s, 'pageup').state;
+    expect(back(s)).toBe(70); // no further than the first line
+    s = press(s, 'pagedown').state;
+    expect(back(s)).toBe(40);
+    s = press(s, 'end').state;
+    expect(back(s)).toBe(0);
+    s = press(s, 'home').state;
+    expect(back(s)).toBe(70);
+    s = update(s, { type: 'log-length', lines: 50, rows: 30 }).state; // a shorter read (the window grew, or a new log)
+    expect(back(s)).toBe(20);
+    expect(press(s, 'escape').state.overlay).toBeNull();
   });
 
   it('cancel asks first; only y confirms', () => {

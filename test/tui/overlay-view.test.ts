@@ -12,6 +12,11 @@ describe('what an overlay shows when it is taller than the window', () => {
     expect(visibleOverlayLines({ title: 't', lines: numbered(10), tail: true }, 3)).toEqual(['line 7', 'line 8', 'line 9']);
   });
 
+  it('a log scrolled back shows older lines, never past its first', () => {
+    expect(visibleOverlayLines({ title: 't', lines: numbered(10), tail: true, back: 2 }, 3)).toEqual(['line 5', 'line 6', 'line 7']);
+    expect(visibleOverlayLines({ title: 't', lines: numbered(10), tail: true, back: 99 }, 3)).toEqual(['line 0', 'line 1', 'line 2']);
+  });
+
   it('the palette keeps its input line and the selected command in view', () => {
     const lines = [': zo█', '', ...numbered(20)];
     expect(visibleOverlayLines({ title: 't', lines, pinned: 2, focus: 2 }, 5)).toEqual([': zo█', '', 'line 0', 'line 1', 'line 2']);

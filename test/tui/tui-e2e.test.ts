@@ -19,6 +19,13 @@ tools:
     cmd: ["sleep", "60"]
 `;
 
+const LOG_TOOLS = `version: 1
+tools:
+  rows:
+    mode: batch
+    cmd: ["seq", "-f", "row %g", "1", "300"]
+`;
+
 const GREET_TOOLS = `version: 1
 vars:
   greeting: hello
@@ -289,6 +296,25 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
     tui.keys('y');
     await tui.waitFor(new RegExp(`⊘ ${taskId} slow`), 'the cancelled task');
     await tui.waitFor(/cancel_requested/);
+    tui.keys('q');
+    await tui.waitExit();
+  });
+
+  it("shows a batch task's log, scrolls it back with PgUp and follows it again with End", async () => {
+    const { ws, tui } = open(LOG_TOOLS);
+    const { taskId } = await ws.run(['rows', '--wait']);
+    tui.start();
+    await tui.waitFor(new RegExp(`✔ ${taskId} rows`));
+    tui.keys('Enter');
+    await tui.waitFor(/row 300\b/, 'the newest line in the log view');
+    tui.keys('PageUp');
+    const back = await tui.waitFor(/scrolled back/, 'the log scrolled back');
+    expect(back).not.toMatch(/row 300\b/);
+    expect(back).toMatch(/row 2\d\d\b/);
+    tui.keys('End');
+    await tui.waitFor((s) => /row 300\b/.test(s) && !s.includes('scrolled back'), 'the log following again');
+    tui.keys('Escape');
+    await tui.waitFor((s) => !s.includes('output of'), 'the log view to close');
     tui.keys('q');
     await tui.waitExit();
   });

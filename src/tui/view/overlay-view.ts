@@ -9,8 +9,10 @@ export interface OverlayContent {
   pinned?: number;
   /** The line that must stay in view (the selected entry). */
   focus?: number;
-  /** Show the end when it does not all fit (a log's newest lines). */
+  /** Show the end when it does not all fit (a log's newest lines)... */
   tail?: boolean;
+  /** ...or this many lines before the end. */
+  back?: number;
 }
 
 /**
@@ -22,7 +24,10 @@ export interface OverlayContent {
 export function visibleOverlayLines(content: OverlayContent, rows: number): string[] {
   const { lines } = content;
   if (lines.length <= rows) return lines;
-  if (content.tail) return lines.slice(-rows);
+  if (content.tail) {
+    const end = lines.length - Math.min(content.back ?? 0, lines.length - rows);
+    return lines.slice(end - rows, end);
+  }
   const pinned = lines.slice(0, Math.min(content.pinned ?? 0, rows));
   const rest = lines.slice(pinned.length);
   const room = rows - pinned.length;
@@ -54,7 +59,12 @@ export function overlayContent(overlay: Overlay, keyMap: readonly CommandSpec[],
     case 'filter':
       return { title: 'filter (Enter keeps, Esc clears)', lines: [`/ ${text(overlay.draft)}█`] };
     case 'log':
-      return { title: `output of ${overlay.task_id} (any key closes)`, lines: logLines(), tail: true };
+      return {
+        title: `output of ${overlay.task_id}${overlay.back > 0 ? ', scrolled back' : ''} (↑↓ PgUp PgDn Home End scroll, any other key closes)`,
+        lines: logLines(),
+        tail: true,
+        back: overlay.back,
+      };
     case 'new-task': {
       const tool = overlay.tools[overlay.index];
       if (overlay.step === 'tool')
