@@ -25,12 +25,14 @@ describe('metrics', () => {
     const view = new MetricsView(harness.screen);
     view.place({ left: 0, top: 0, width: 100, height: 8 });
     const t = (status: string) => ({ ...base, status, title: null, queued_at: base.ts, started_at: null, ended_at: null, duration_ms: null, exit_code: null, error_class: null, started_by: null });
-    const state = { ...initialState(9), usage: { tokens: 5000, cost: 0.5 }, runs: [{ run_id: 'RUN-1', title: null, started_at: null, tasks: ['running', 'queued', 'succeeded', 'failed', 'timed_out'].map(t) }] } as never;
+    const statuses = ['running', 'queued', 'awaiting_checkpoint', 'succeeded', 'failed', 'timed_out', 'lost', 'cancelled'];
+    const state = { ...initialState(9), usage: { tokens: 5000, cost: 0.5 }, runs: [{ run_id: 'RUN-1', title: null, started_at: null, tasks: statuses.map(t) }] } as never;
     view.show(state, { eventsPerSec: [0, 3, 9, 1], cpuPercent: [0, 50, 100], usage: { cpuPercent: 12, rssBytes: 3 * 1024 * 1024 } });
     await harness.render();
     const text = harness.lines().join('\n');
-    expect(text).toMatch(/running 1\s+queued 1/);
-    expect(text).toMatch(/finished 3\s+failed 2/);
+    // A checkpoint waits for a human, not a slot; a cancel is a decision, not a failure.
+    expect(text).toMatch(/running 1\s+queued 1\s+waiting 1/);
+    expect(text).toMatch(/finished 5\s+failed 3\s+cancelled 1/);
     expect(text).toMatch(/cpu 12%\s+mem 3\.0M/);
     expect(text).toMatch(/tokens 5\.0k\s+cost \$0\.5000/);
     expect(text).toMatch(/events\/s:[\s\S]*[▁▂▃▄▅▆▇█]{4}/);

@@ -18,6 +18,33 @@ export interface MetricsSample {
   usage: TaskUsage | null;
 }
 
+export interface TaskCounts {
+  running: number;
+  queued: number;
+  /** Held at a checkpoint: waiting for a human, not for a slot. */
+  waiting: number;
+  finished: number;
+  /** Ended badly: failed, timed out, lost. A cancel is someone's decision, counted apart. */
+  failed: number;
+  cancelled: number;
+}
+
+export function taskCounts(state: AppState): TaskCounts {
+  const c: TaskCounts = { running: 0, queued: 0, waiting: 0, finished: 0, failed: 0, cancelled: 0 };
+  for (const run of state.runs)
+    for (const t of run.tasks) {
+      if (t.status === 'running') c.running++;
+      else if (t.status === 'queued') c.queued++;
+      else if (t.status === 'awaiting_checkpoint') c.waiting++;
+      else if (FINAL_STATUSES.has(t.status)) {
+        c.finished++;
+        if (t.status === 'cancelled') c.cancelled++;
+        else if (t.status !== 'succeeded') c.failed++;
+      }
+    }
+  return c;
+}
+
 /** Counts and live usage on the left, events/s and CPU sparklines on the right. */
 export class MetricsView {
   private readonly counts: blessed.Widgets.BoxElement;
@@ -37,20 +64,14 @@ export class MetricsView {
   }
 
   show(state: AppState, sample: MetricsSample): void {
-    let running = 0, queued = 0, finished = 0, failed = 0;
-    for (const run of state.runs)
-      for (const t of run.tasks) {
-        if (t.status === 'running') running++;
-        else if (t.status === 'queued' || t.status === 'awaiting_checkpoint') queued++;
-        else if (FINAL_STATUSES.has(t.status)) {
-          finished++;
-          if (t.status !== 'succeeded') failed++;
-        }
-      }
+    const c = taskCounts(state);
+    // Waiting and cancelled only when there are some: the box is narrow, and both are rare.
+    const waiting = c.waiting ? `  ${paint('yellow', 'waiting')} ${bold(String(c.waiting))}` : '';
+    const cancelled = c.cancelled ? `  ${paint('gray', 'cancelled')} ${bold(String(c.cancelled))}` : '';
     const u = sample.usage;
     this.counts.setContent([
-      `${paint('cyan', 'running')} ${bold(String(running))}  ${paint('blue', 'queued')} ${bold(String(queued))}`,
-      `${paint('green', 'finished')} ${bold(String(finished))}  ${paint('red', 'failed')} ${bold(String(failed))}`,
+      `${paint('cyan', 'running')} ${bold(String(c.running))}  ${paint('blue', 'queued')} ${bold(String(c.queued))}${waiting}`,
+      `${paint('green', 'finished')} ${bold(String(c.finished))}  ${paint('red', 'failed')} ${bold(String(c.failed))}${cancelled}`,
       u ? `cpu ${u.cpuPercent.toFixed(0)}%  mem ${formatBytes(u.rssBytes)}` : 'cpu/mem: no /proc',
       state.usage.tokens > 0 || state.usage.cost > 0 ? formatUsage(state.usage) : '',
     ].join('\n'));
