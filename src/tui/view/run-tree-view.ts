@@ -18,7 +18,9 @@ export function runTreeLines(state: AppState, width: number, height: number): st
       const st = STATUS_STYLE[t.status];
       const role = [t.phase, t.agent_role].filter(Boolean).join('/');
       const exit = t.exit_code === null ? '' : ` exit ${t.exit_code}`;
-      const plain = ` ${t.task_id} ${t.tool}${role ? ` ${role}` : ''} ${formatDuration(t.duration_ms)}${exit}`;
+      // The title (`--title`) last: cut first when the tree is narrow, the state stays readable.
+      const title = t.title ? ` ${t.title}` : '';
+      const plain = ` ${t.task_id} ${t.tool}${role ? ` ${role}` : ''} ${formatDuration(t.duration_ms)}${exit}${title}`;
       const mark = state.attention[t.task_id];
       const flag = mark ? paint('yellow', mark === 'waiting' ? '?' : '!') : '';
       line = ` ${paint(st.color, st.symbol)}${flag}${text(plain, Math.max(10, width - 3 - (mark ? 1 : 0)))}`;
