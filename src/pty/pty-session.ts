@@ -2,7 +2,6 @@ import { createWriteStream, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { StringDecoder } from 'node:string_decoder';
 import pty from 'node-pty';
 import type { AttachResult, ScreenPush, ScreenText } from '../core/protocol.js';
 import { installHint } from '../opencode/opencode-launch.js';
@@ -60,8 +59,8 @@ export interface Attachment {
 /**
  * One interactive task: a node-pty process owned by the daemon, its raw stream in
  * stdout.log, an asciicast recording, a headless screen, and the clients attached
- * to it. Output is decoded with a streaming UTF-8 decoder, so a character split
- * across reads stays whole.
+ * to it. node-pty decodes the output with a streaming UTF-8 decoder (its socket's
+ * encoding), so a character split across reads stays whole.
  */
 export class PtySession implements TaskProcess {
   private proc: pty.IPty | null = null;
@@ -69,7 +68,6 @@ export class PtySession implements TaskProcess {
   private readonly fanout: ScreenFanout;
   private readonly log;
   private readonly cast: AsciicastWriter;
-  private readonly decoder = new StringDecoder('utf8');
   private exit: { code: number | null; signal: string | null } | null = null;
   private exitedResolve!: () => void;
   private readonly exited = new Promise<void>((r) => (this.exitedResolve = r));
@@ -136,8 +134,6 @@ export class PtySession implements TaskProcess {
     // node-pty reports the exit once the PTY is drained (data racing the exit is read first).
     proc.onExit(({ exitCode, signal }) => {
       drain.release();
-      const tail = this.decoder.end();
-      if (tail) this.receive(tail);
       const signalName = signal ? (Object.entries(constants.signals).find(([, n]) => n === signal)?.[0] ?? `signal ${signal}`) : null;
       this.exit = { code: signalName ? null : exitCode, signal: signalName };
       this.finishRecording(this.exit.code, this.exit.signal);
