@@ -19,6 +19,9 @@ tools:
   burst:
     mode: interactive
     cmd: ["node", "-e", "process.stdout.write('x'.repeat(20479) + 'Z')"]
+  split:
+    mode: interactive
+    cmd: ["node", "-e", "const b = Buffer.from('中文 ok'); process.stdout.write(b.subarray(0, 2)); setTimeout(() => process.stdout.write(b.subarray(2)), 200); setTimeout(() => 0, 60000)"]
 `;
 
 let ws: TestWorkspace;
@@ -146,6 +149,18 @@ describe('interactive tasks', () => {
       expect(JSON.parse(lines.at(-1)!)).toEqual([expect.any(Number), 'm', 'exit 0']);
     }
     validateWorkspaceFiles(ws.root);
+  });
+
+  it('a character whose bytes arrive in two reads stays whole: on the screen, in stdout.log and in the cast', async () => {
+    ws = new TestWorkspace(TOOLS);
+    const { taskId } = await ws.run(['split']);
+    await waitFor('the whole text on the screen', async () => (await screen(taskId)).includes('中文 ok'), 15_000);
+    await ws.lacp(['cancel', taskId]);
+    await waitFor('the task to end', () => ws.taskEvents(taskId).some((e) => e.event === 'task_completed'), 15_000);
+    const dir = ws.runs.taskDir(ws.runs.newest()!, taskId);
+    expect(readFileSync(join(dir, 'stdout.log'), 'utf8')).toBe('中文 ok');
+    const casted = readFileSync(join(dir, 'session.cast'), 'utf8').trimEnd().split('\n').slice(1).map((l) => JSON.parse(l) as [number, string, string]);
+    expect(casted.filter(([, type]) => type === 'o').map(([, , data]) => data).join('')).toBe('中文 ok');
   });
 
   it('scripts get one clear line for misuse: batch task has no screen, bad escape, unknown task', async () => {
