@@ -19,6 +19,11 @@ export const SEND_WINDOW = 64 * 1024;
  * latest screen when it asks for more.
  */
 const PACED_WINDOW = 8 * 1024;
+/**
+ * Characters owed to one client (in flight and gathered, after trimming) past which the
+ * PTY is held back for it: reached by output that cannot be trimmed (escape sequences,
+ * a scroll region), not by a plain flood.
+ */
 export const HIGH_WATERMARK = 256_000;
 /** ...and below which it lets the PTY go again: half-way, so the client is never left idle. */
 export const LOW_WATERMARK = 128_000;
