@@ -31,6 +31,11 @@ const BACKGROUND_FRAME_MS = 1000 / 15;
  * next tick of the frame clock; frames still come at most this often.
  */
 const TYPING_FRAME_MS = 4;
+/**
+ * A frame drawn for an echo draws the typed-into pane alone: the others wait for the
+ * next frame, unless they have waited this long already (a paste echoes for a while).
+ */
+const ECHO_FRAME_DEFER_MS = 250;
 /** How long after a keystroke sent to a pane its output counts as the echo of typing. */
 const TYPING_WINDOW_MS = 250;
 /** Durations, metrics and the batch log view refresh this often. */
@@ -65,6 +70,8 @@ export class TuiApp {
   /** When the scheduled frame runs (Date.now() clock). */
   private frameAt = 0;
   private lastFrame = 0;
+  /** The scheduled frame draws an echo: the typed-into pane only, the others wait for the next. */
+  private echoFrame = false;
   private typed: { taskId: string; at: number } | null = null;
   private tick: NodeJS.Timeout | null = null;
   private eventsThisSecond = 0;
@@ -207,6 +214,7 @@ export class TuiApp {
       if (!typing || this.frameAt <= now + wait) return;
       clearTimeout(this.frameTimer);
     }
+    this.echoFrame = typing;
     this.frameAt = now + wait;
     this.frameTimer = setTimeout(() => this.frame(), wait);
   }
@@ -214,6 +222,8 @@ export class TuiApp {
   private frame(): void {
     this.frameTimer = null;
     this.lastFrame = Date.now();
+    const echoFrame = this.echoFrame;
+    this.echoFrame = false;
     if (this.stopping) return;
     if (this.feed.dirty) {
       this.refold();
@@ -241,7 +251,8 @@ export class TuiApp {
       const term = session?.follower?.terminal;
       if (!session || !term || !(session.dirty || relayout)) continue;
       const focused = this.state.selected === `task:${taskId}`;
-      if (!relayout && !focused && this.lastFrame - session.drawnAt < BACKGROUND_FRAME_MS) {
+      const due = this.lastFrame - session.drawnAt >= (echoFrame ? ECHO_FRAME_DEFER_MS : BACKGROUND_FRAME_MS);
+      if (!relayout && !focused && !due) {
         deferred = true;
         continue;
       }
