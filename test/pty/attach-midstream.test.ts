@@ -1,8 +1,10 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import xtermHeadless from '@xterm/headless';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../src/client/daemon-client.js';
 import { ScreenFollower } from '../../src/client/screen-follower.js';
-import type { AttachResult, ScreenPush } from '../../src/core/protocol.js';
+import type { AttachResult, ScreenPush, ScreenText } from '../../src/core/protocol.js';
 import { workspacePaths } from '../../src/workspace/workspace-paths.js';
 import { disposeChecked, waitFor } from '../helpers/runner-checks.js';
 import { TestWorkspace } from '../helpers/workspace.js';
@@ -19,6 +21,14 @@ tools:
     cmd: ["node", "-e", "let i = 0; const t = setInterval(() => { let s = ''; for (let k = 0; k < 3 && i < ${LINES}; k++) s += 'n' + ++i + '\\\\n'; process.stdout.write(s); if (i >= ${LINES}) { clearInterval(t); process.stdin.once('data', () => process.exit(0)); } }, 1)"]
 `;
 const ATTACHES = 6;
+/** A flood far longer than what the clients below keep: most of it scrolls out unseen. */
+const FLOOD_LINES = 200_000;
+const FLOOD_TOOLS = `version: 1
+tools:
+  flood:
+    mode: interactive
+    cmd: ["sh", "-c", "seq 1 ${FLOOD_LINES}; echo END; exec sleep 600"]
+`;
 
 let ws: TestWorkspace;
 afterEach(async () => {
@@ -83,5 +93,37 @@ describe('attaching while a task prints', () => {
     for (const follower of followers) follower.dispose();
     for (const terminal of terminals) if (!followers.some((f) => f.terminal === terminal)) terminal.dispose();
     client.close();
+  });
+
+  it('a client keeping 50 lines of a flood gets the latest screen rather than the backlog, and ends with exactly the last lines', async () => {
+    ws = new TestWorkspace(FLOOD_TOOLS);
+    const { taskId } = await ws.run(['flood']);
+    const client = await DaemonClient.connect(workspacePaths(ws.root).socket);
+    let received = 0;
+    const subscribe = client.subscribeTo.bind(client);
+    client.subscribeTo = (sub, onData) =>
+      subscribe(sub, (data) => {
+        const push = data as ScreenPush;
+        if (push.kind === 'data') received += push.data.length;
+        onData(data);
+      });
+    const follower = await ScreenFollower.start(client, { taskId, mode: 'view', cols: null, rows: null, scrollback: 50, onChange: () => undefined, onExit: () => undefined });
+    const lines = async () => {
+      await new Promise<void>((resolve) => follower.feed.write('', resolve));
+      const buf = follower.terminal.buffer.active;
+      return Array.from({ length: buf.length }, (_, y) => buf.getLine(y)?.translateToString(true) ?? '');
+    };
+    await waitFor('END on the client', async () => (await lines()).includes('END'), 60_000);
+    // 50 lines of scrollback and 24 rows: the last 72 numbers, END, and the row the cursor waits on.
+    const expected = [...Array.from({ length: 72 }, (_, i) => String(FLOOD_LINES - 71 + i)), 'END', ''];
+    expect(await lines()).toEqual(expected);
+    const daemonScreen = await client.request<ScreenText>('screen', { task_id: taskId });
+    expect(daemonScreen.lines).toEqual(expected.slice(-24));
+    // The flood is ~1.3 MB; what reached this client is a small part of it.
+    const log = statSync(join(ws.runs.taskDir(ws.runs.newest()!, taskId), 'stdout.log')).size;
+    expect(received).toBeLessThan(log / 4);
+    follower.dispose();
+    client.close();
+    await ws.lacp(['cancel', taskId]);
   });
 });
