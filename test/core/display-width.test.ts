@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, truncateColumns } from '../../src/core/display-width.js';
+import xtermHeadless from '@xterm/headless';
+import { displayWidth, truncateColumns, useDisplayWidths } from '../../src/core/display-width.js';
 import { oneLine } from '../../src/core/terminal-text.js';
 
 describe('display width', () => {
@@ -8,6 +9,24 @@ describe('display width', () => {
     expect(displayWidth('p😀q')).toBe(4);
     expect(displayWidth('m✔n')).toBe(3);
     expect(displayWidth('e\u0301')).toBe(1);
+  });
+
+  it('counts wide characters newer than Unicode 11 as two columns too, as tmux and current terminals do', () => {
+    expect(displayWidth('a🫠b')).toBe(4); // U+1FAE0, Unicode 14
+    expect(displayWidth('🥲')).toBe(2); // U+1F972, Unicode 13
+    expect(displayWidth('♔')).toBe(1); // an old narrow symbol stays narrow
+  });
+
+  it('gives a headless screen the same widths', async () => {
+    const term = new xtermHeadless.Terminal({ cols: 20, rows: 2, allowProposedApi: true });
+    useDisplayWidths(term);
+    await new Promise<void>((resolve) => term.write('a🫠b中', resolve));
+    const line = term.buffer.active.getLine(0)!;
+    expect(line.getCell(1)!.getChars()).toBe('🫠');
+    expect(line.getCell(1)!.getWidth()).toBe(2);
+    expect(line.getCell(3)!.getChars()).toBe('b');
+    expect(term.buffer.active.cursorX).toBe(6);
+    term.dispose();
   });
 
   it('truncates by columns, never splitting a wide char or a surrogate pair', () => {
