@@ -308,9 +308,8 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
     tui.keys('Enter');
     await tui.waitFor(/row 300\b/, 'the newest line in the log view');
     tui.keys('PageUp');
-    const back = await tui.waitFor(/scrolled back/, 'the log scrolled back');
-    expect(back).not.toMatch(/row 300\b/);
-    expect(back).toMatch(/row 2\d\d\b/);
+    // The whole condition in one capture: a capture can land in the middle of drawing a frame.
+    await tui.waitFor((s) => s.includes('scrolled back') && !/row 300\b/.test(s) && /row 2\d\d\b/.test(s), 'the log scrolled back a page');
     tui.keys('End');
     await tui.waitFor((s) => /row 300\b/.test(s) && !s.includes('scrolled back'), 'the log following again');
     tui.keys('Escape');
