@@ -152,7 +152,11 @@
     box.append(title, host);
     $('panes').append(box);
     // disableStdin: keys typed here produce nothing, and the page has no way to send them anyway.
-    const term = new Terminal({ cols: m.cols, rows: m.rows, disableStdin: true, cursorBlink: false, fontSize: TERM_FONT_SIZE, scrollback: 1000 /* = the viewer session's PANE_SCROLLBACK */, allowProposedApi: false });
+    // allowProposedApi: the width table is set through xterm's proposed `unicode` API.
+    const term = new Terminal({ cols: m.cols, rows: m.rows, disableStdin: true, cursorBlink: false, fontSize: TERM_FONT_SIZE, scrollback: 1000 /* = the viewer session's PANE_SCROLLBACK */, allowProposedApi: true });
+    // The daemon measures with Unicode 11 widths (and newer wide characters): the page must agree, or rows shift.
+    term.loadAddon(new Unicode11Addon.Unicode11Addon());
+    term.unicode.activeVersion = '11';
     term.open(host);
     term.write(m.snapshot);
     panes.set(m.task_id, { el: box, term, statusEl });

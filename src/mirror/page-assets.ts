@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE_DIR = join(PACKAGE_ROOT, 'assets', 'mirror');
 const XTERM_DIR = dirname(createRequire(import.meta.url).resolve('@xterm/xterm/package.json'));
+const UNICODE11_DIR = dirname(createRequire(import.meta.url).resolve('@xterm/addon-unicode11/package.json'));
 /** Stands for the token in index.html; the token is hex, so it needs no escaping there. */
 const TOKEN_MARK = '{{TOKEN}}';
 
@@ -27,6 +28,8 @@ export function loadPageAssets(token: string): { index: Asset; assets: Map<strin
     ['mirror.css', { body: read(join(PAGE_DIR, 'mirror.css')), type: 'text/css; charset=utf-8' }],
     ['xterm.js', { body: read(join(XTERM_DIR, 'lib', 'xterm.js')), type: 'text/javascript; charset=utf-8' }],
     ['xterm.css', { body: read(join(XTERM_DIR, 'css', 'xterm.css')), type: 'text/css; charset=utf-8' }],
+    // The width table the daemon's screens use: an emoji takes two columns in the page too.
+    ['addon-unicode11.js', { body: read(join(UNICODE11_DIR, 'lib', 'addon-unicode11.js')), type: 'text/javascript; charset=utf-8' }],
   ]);
   return { index: { body: Buffer.from(index), type: 'text/html; charset=utf-8' }, assets };
 }

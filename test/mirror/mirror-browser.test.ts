@@ -90,6 +90,21 @@ describe('mirror page in Chromium', () => {
     await w.page.close();
   });
 
+  it('measures an emoji as two columns, as the daemon does: 40 of them fill an 80-column row', async () => {
+    const { taskId } = await ws.run(['bash']);
+    const w = await openPage();
+    await waitFor('the pane with the prompt', async () => (await paneText(w.page, taskId)).includes('$'));
+    const sent = await ws.lacp(['send', taskId, 'clear; for i in $(seq 40); do printf "\\\\360\\\\237\\\\230\\\\200"; done; echo WRAPPED\\r']);
+    expect(sent.exitCode, String(sent.stderr)).toBe(0);
+    await waitFor('the emoji and the text after them in the page', async () => (await paneText(w.page, taskId)).includes('WRAPPED\n'));
+    const rows = (await paneText(w.page, taskId)).split('\n');
+    const emojiRow = rows.find((r) => r.startsWith('😀😀'))!;
+    expect([...emojiRow.trimEnd()]).toHaveLength(40); // the row is full...
+    expect(rows[rows.indexOf(emojiRow) + 1]).toMatch(/^WRAPPED/); // ...so the text goes on on the next one
+    expect(await screen(taskId)).toMatch(/😀\n(WRAPPED|\s)/); // where the daemon's screen has it
+    await w.page.close();
+  });
+
   it('typing into the page changes nothing in the task, and the page sends nothing but acks', async () => {
     const { taskId } = await ws.run(['bash']);
     const w = await openPage();
