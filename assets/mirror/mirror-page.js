@@ -140,6 +140,21 @@
 
   // ---- terminal panes ----
 
+  /**
+   * The daemon's width table (src/core/display-width.ts): xterm's Unicode 11 table with the
+   * wide characters added since (wide-chars.js). The page must agree with it, or rows shift.
+   * The addon's provider is captured from a stand-in and extended, as the daemon does.
+   */
+  const widths = (() => {
+    let unicode11 = null;
+    new Unicode11Addon.Unicode11Addon().activate({ unicode: { register: (p) => (unicode11 = p) } });
+    const wide = globalThis.LACP_WIDTHS.newerWide;
+    const provider = Object.create(unicode11);
+    provider.version = globalThis.LACP_WIDTHS.version;
+    provider.wcwidth = (cp) => (wide.some(([from, to]) => cp >= from && cp <= to) ? 2 : unicode11.wcwidth(cp));
+    return provider;
+  })();
+
   function openPane(m) {
     closePane(m.task_id);
     $('panes').querySelector('.empty')?.remove();
@@ -154,9 +169,8 @@
     // disableStdin: keys typed here produce nothing, and the page has no way to send them anyway.
     // allowProposedApi: the width table is set through xterm's proposed `unicode` API.
     const term = new Terminal({ cols: m.cols, rows: m.rows, disableStdin: true, cursorBlink: false, fontSize: TERM_FONT_SIZE, scrollback: 1000 /* = the viewer session's PANE_SCROLLBACK */, allowProposedApi: true });
-    // The daemon measures with Unicode 11 widths (and newer wide characters): the page must agree, or rows shift.
-    term.loadAddon(new Unicode11Addon.Unicode11Addon());
-    term.unicode.activeVersion = '11';
+    term.unicode.register(widths);
+    term.unicode.activeVersion = widths.version;
     term.open(host);
     term.write(m.snapshot);
     panes.set(m.task_id, { el: box, term, statusEl });

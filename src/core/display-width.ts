@@ -27,7 +27,7 @@ const unicode11: WidthProvider = (() => {
  * and Khitan. The W ranges of EastAsianWidth.txt 15.0 in those blocks; ranges the addon
  * already has as wide do no harm.
  */
-const NEWER_WIDE: ReadonlyArray<readonly [number, number]> = [
+export const NEWER_WIDE: ReadonlyArray<readonly [number, number]> = [
   [0x18b00, 0x18cd5], [0x18d00, 0x18d08], // Khitan Small Script, Tangut Supplement
   [0x1aff0, 0x1affe], [0x1b11f, 0x1b122], [0x1b132, 0x1b132], [0x1b155, 0x1b155], // kana
   [0x1f6d5, 0x1f6d7], [0x1f6dc, 0x1f6df], [0x1f6f4, 0x1f6fc], [0x1f7e0, 0x1f7eb], [0x1f7f0, 0x1f7f0],
@@ -45,8 +45,11 @@ function newerWide(codePoint: number): boolean {
  * The addon's provider with those characters wide. Made from the addon's own object, so
  * xterm's per-character properties (which call `this.wcwidth`) follow it too.
  */
+/** The name the width table is registered under in xterm (the mirror's page uses it too). */
+export const WIDTH_VERSION = '15-lacp';
+
 const provider: WidthProvider = Object.assign(Object.create(unicode11) as WidthProvider, {
-  version: '15-lacp',
+  version: WIDTH_VERSION,
   wcwidth: (codePoint: number): 0 | 1 | 2 => (newerWide(codePoint) ? 2 : unicode11.wcwidth(codePoint)),
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NEWER_WIDE, WIDTH_VERSION } from '../core/display-width.js';
 
 /** The package root: this file is src/mirror/ (tests) or dist/mirror/ (built), two levels down either way. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,8 +29,9 @@ export function loadPageAssets(token: string): { index: Asset; assets: Map<strin
     ['mirror.css', { body: read(join(PAGE_DIR, 'mirror.css')), type: 'text/css; charset=utf-8' }],
     ['xterm.js', { body: read(join(XTERM_DIR, 'lib', 'xterm.js')), type: 'text/javascript; charset=utf-8' }],
     ['xterm.css', { body: read(join(XTERM_DIR, 'css', 'xterm.css')), type: 'text/css; charset=utf-8' }],
-    // The width table the daemon's screens use: an emoji takes two columns in the page too.
+    // The width table the daemon's screens use (display-width.ts): an emoji takes two columns in the page too.
     ['addon-unicode11.js', { body: read(join(UNICODE11_DIR, 'lib', 'addon-unicode11.js')), type: 'text/javascript; charset=utf-8' }],
+    ['wide-chars.js', { body: Buffer.from(`globalThis.LACP_WIDTHS = ${JSON.stringify({ version: WIDTH_VERSION, newerWide: NEWER_WIDE })};\n`), type: 'text/javascript; charset=utf-8' }],
   ]);
   return { index: { body: Buffer.from(index), type: 'text/html; charset=utf-8' }, assets };
 }

@@ -90,20 +90,24 @@ describe('mirror page in Chromium', () => {
     await w.page.close();
   });
 
-  it('measures an emoji as two columns, as the daemon does: 40 of them fill an 80-column row', async () => {
-    const { taskId } = await ws.run(['bash']);
-    const w = await openPage();
-    await waitFor('the pane with the prompt', async () => (await paneText(w.page, taskId)).includes('$'));
-    const sent = await ws.lacp(['send', taskId, 'clear; for i in $(seq 40); do printf "\\\\360\\\\237\\\\230\\\\200"; done; echo WRAPPED\\r']);
-    expect(sent.exitCode, String(sent.stderr)).toBe(0);
-    await waitFor('the emoji and the text after them in the page', async () => (await paneText(w.page, taskId)).includes('WRAPPED\n'));
-    const rows = (await paneText(w.page, taskId)).split('\n');
-    const emojiRow = rows.find((r) => r.startsWith('😀😀'))!;
-    expect([...emojiRow.trimEnd()]).toHaveLength(40); // the row is full...
-    expect(rows[rows.indexOf(emojiRow) + 1]).toMatch(/^WRAPPED/); // ...so the text goes on on the next one
-    expect(await screen(taskId)).toMatch(/😀\n(WRAPPED|\s)/); // where the daemon's screen has it
-    await w.page.close();
-  });
+  // 😀 (Unicode 6) and 🫠 (Unicode 14: wide by lacp's table, not by xterm's Unicode 11 one).
+  for (const [emoji, bytes] of [['😀', '\\\\360\\\\237\\\\230\\\\200'], ['🫠', '\\\\360\\\\237\\\\253\\\\240']] as Array<[string, string]>) {
+    it(`measures ${emoji} as two columns, as the daemon does: 40 of them fill an 80-column row`, async () => {
+      const { taskId } = await ws.run(['bash']);
+      const w = await openPage();
+      await waitFor('the pane with the prompt', async () => (await paneText(w.page, taskId)).includes('$'));
+      const sent = await ws.lacp(['send', taskId, `clear; for i in $(seq 40); do printf "${bytes}"; done; echo WRAPPED\\r`]);
+      expect(sent.exitCode, String(sent.stderr)).toBe(0);
+      await waitFor('the emoji and the text after them in the page', async () => (await paneText(w.page, taskId)).includes('WRAPPED\n'));
+      const rows = (await paneText(w.page, taskId)).split('\n');
+      const emojiRow = rows.find((r) => r.startsWith(emoji + emoji))!;
+      expect([...emojiRow.trimEnd()]).toHaveLength(40); // the row is full...
+      expect(rows[rows.indexOf(emojiRow) + 1]).toMatch(/^WRAPPED/); // ...so the text goes on on the next one
+      expect(await screen(taskId)).toMatch(new RegExp(`${emoji}\\n(WRAPPED|\\s)`)); // where the daemon's screen has it
+      await w.page.close();
+      await ws.lacp(['cancel', taskId]);
+    });
+  }
 
   it('typing into the page changes nothing in the task, and the page sends nothing but acks', async () => {
     const { taskId } = await ws.run(['bash']);
