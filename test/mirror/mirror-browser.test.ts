@@ -96,10 +96,12 @@ describe('mirror page in Chromium', () => {
       const { taskId } = await ws.run(['bash']);
       const w = await openPage();
       await waitFor('the pane with the prompt', async () => (await paneText(w.page, taskId)).includes('$'));
-      const sent = await ws.lacp(['send', taskId, `clear; for i in $(seq 40); do printf "${bytes}"; done; echo WRAPPED\\r`]);
+      const sent = await ws.lacp(['send', taskId, `clear; for i in $(seq 40); do printf "${bytes}"; done; echo WRAP""PED\\r`]); // the echoed command line never says WRAPPED
       expect(sent.exitCode, String(sent.stderr)).toBe(0);
-      await waitFor('the emoji and the text after them in the page', async () => (await paneText(w.page, taskId)).includes('WRAPPED\n'));
-      const rows = (await paneText(w.page, taskId)).split('\n');
+      const rows = await waitFor('the emoji and the text after them in the page', async () => {
+        const text = await paneText(w.page, taskId);
+        return text.includes('WRAPPED') && text.split('\n');
+      });
       const emojiRow = rows.find((r) => r.startsWith(emoji + emoji))!;
       expect([...emojiRow.trimEnd()]).toHaveLength(40); // the row is full...
       expect(rows[rows.indexOf(emojiRow) + 1]).toMatch(/^WRAPPED/); // ...so the text goes on on the next one
