@@ -14,21 +14,18 @@ import { TestWorkspace } from '../helpers/workspace.js';
  * than a snapshot's scrollback, so every client can hold the whole output.
  */
 const LINES = 900;
+/** A flood far longer than what the second test's client keeps: most of it scrolls out unseen. */
+const FLOOD_LINES = 200_000;
 const TOOLS = `version: 1
 tools:
   count:
     mode: interactive
     cmd: ["node", "-e", "let i = 0; const t = setInterval(() => { let s = ''; for (let k = 0; k < 3 && i < ${LINES}; k++) s += 'n' + ++i + '\\\\n'; process.stdout.write(s); if (i >= ${LINES}) { clearInterval(t); process.stdin.once('data', () => process.exit(0)); } }, 1)"]
-`;
-const ATTACHES = 6;
-/** A flood far longer than what the clients below keep: most of it scrolls out unseen. */
-const FLOOD_LINES = 200_000;
-const FLOOD_TOOLS = `version: 1
-tools:
   flood:
     mode: interactive
     cmd: ["sh", "-c", "seq 1 ${FLOOD_LINES}; echo END; exec sleep 600"]
 `;
+const ATTACHES = 6;
 
 let ws: TestWorkspace;
 afterEach(async () => {
@@ -96,7 +93,7 @@ describe('attaching while a task prints', () => {
   });
 
   it('a client keeping 50 lines of a flood gets the latest screen rather than the backlog, and ends with exactly the last lines', async () => {
-    ws = new TestWorkspace(FLOOD_TOOLS);
+    ws = new TestWorkspace(TOOLS);
     const { taskId } = await ws.run(['flood']);
     const client = await DaemonClient.connect(workspacePaths(ws.root).socket);
     let received = 0;
