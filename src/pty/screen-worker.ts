@@ -28,12 +28,13 @@ if (!port) throw new Error('screen-worker runs as a worker thread');
 
 /**
  * These screens are read only when asked (a snapshot, `lacp screen`: points in the stream
- * that parse what waits first), so plain output may wait a little: a flood is then parsed
- * in a few large batches, and all but their last scrollback's worth of lines is skipped.
- * Under the main thread's high parser watermark (pty-session.ts), so holding alone never
- * pauses a PTY.
+ * that parse what waits first), so plain output may wait: held text that reaches `chars`
+ * shrinks to its last scrollback's worth of lines (TerminalFeed), and a flood of a second
+ * is parsed about once, not every few milliseconds. Under the main thread's high parser
+ * watermark (pty-session.ts), and what shrinking drops counts as parsed at once, so
+ * holding alone never pauses a PTY.
  */
-const HOLD_PLAIN = { ms: 100, chars: 2_000_000 };
+const HOLD_PLAIN = { ms: 1_000, chars: 2_000_000 };
 
 const screens = new Map<number, HeadlessScreen>();
 const post = (report: ScreenReport) => port.postMessage(report);

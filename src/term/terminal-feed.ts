@@ -27,7 +27,8 @@ export interface HoldPlain {
  * the ones parsing every line gives. Writes complete (`done`) in order; an empty write
  * is a point in the stream, done before anything written after it is parsed.
  *
- * With `hold`, plain text also waits while the terminal is idle (see HoldPlain). Anything
+ * With `hold`, plain text also waits while the terminal is idle (see HoldPlain), shrinking
+ * to its last scrollback's worth of lines whenever it reaches the size limit. Anything
  * else (an escape sequence may be a query the program waits on an answer to) and any
  * point in the stream (a snapshot, a question) sends it on at once.
  */
@@ -39,6 +40,10 @@ export class TerminalFeed {
   private queuedChars = 0;
   private queuedPlain = true;
   private holdTimer: NodeJS.Timeout | null = null;
+  /** Held text is shrunk again only once it reaches this (twice what the last try kept). */
+  private compactAgainAt = 0;
+  /** Writes folded into held text (compactHeld) whose `done` is still to run. */
+  private readonly foldedDone: (() => void)[] = [];
 
   constructor(
     readonly terminal: Terminal,
@@ -48,8 +53,40 @@ export class TerminalFeed {
   write(data: string, done: () => void): void {
     this.queue.push({ data, done });
     this.queuedChars += data.length;
-    if (this.hold) this.queuedPlain &&= data !== '' && isPlain(data);
+    if (this.hold) {
+      this.queuedPlain &&= data !== '' && isPlain(data);
+      const due = this.queuedChars >= Math.max(this.hold.chars, this.compactAgainAt);
+      if (due && this.queuedPlain && this.scrolledOff.canDrop) this.compactHeld();
+    }
     if (!this.busy) this.next();
+  }
+
+  /**
+   * Held plain text that reached the size limit shrinks to what parsing it would leave:
+   * the lines that scroll out are dropped now, not parsed later. So a flood is held (and
+   * parsed) once, in a batch of about a scrollback's worth of lines, however long it runs.
+   * The writes folded in are done at once (nothing of them is left to parse but the kept
+   * text, which completes with the last of them), so whoever waits on them, such as a
+   * backlog count, sees them gone.
+   */
+  private compactHeld(): void {
+    const kept = this.scrolledOff.joinPlain(
+      this.queue.map((p) => p.data),
+      this.terminal.rows,
+      this.scrollback,
+    );
+    // Long lines with few line feeds, queued while the terminal is busy, would otherwise be scanned at every write.
+    this.compactAgainAt = 2 * kept.length;
+    if (kept.length === this.queuedChars) return; // nothing scrolls out: a few long lines
+    for (const p of this.queue.splice(0, this.queue.length - 1)) this.foldedDone.push(p.done);
+    this.queue[0] = { data: kept, done: this.queue[0]!.done };
+    this.queuedChars = kept.length;
+    // In order: with or after the batch being parsed, if there is one (see send).
+    if (!this.busy) queueMicrotask(() => this.busy || this.completeFolded());
+  }
+
+  private completeFolded(): void {
+    for (const done of this.foldedDone.splice(0)) done();
   }
 
   /**
@@ -69,6 +106,8 @@ export class TerminalFeed {
     this.queue.length = 0;
     this.queuedChars = 0;
     this.queuedPlain = true;
+    this.foldedDone.length = 0;
+    this.compactAgainAt = 0;
     this.stopHolding();
     this.scrolledOff.reset();
   }
@@ -104,6 +143,9 @@ export class TerminalFeed {
     if (batch.length === 0) return;
     this.busy = true;
     for (const p of batch) this.queuedChars -= p.data.length;
+    this.compactAgainAt = 0;
+    // Writes folded in before this batch complete with it, first.
+    const foldedBefore = this.foldedDone.splice(0);
     // Known plain (held): joined without copying what is dropped, and without a second scan.
     const kept =
       this.hold && this.queuedPlain
@@ -113,7 +155,9 @@ export class TerminalFeed {
     this.scrolledOff.track(kept, this.terminal.rows);
     this.terminal.write(kept, () => {
       this.busy = false;
+      for (const done of foldedBefore) done();
       for (const p of batch) p.done();
+      this.completeFolded();
       this.next();
     });
   }
