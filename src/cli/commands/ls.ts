@@ -40,7 +40,7 @@ export async function lsCommand(argv: string[]): Promise<number> {
     ctx.print(filtered ? 'no task matches' : 'no runs yet (lacp run TOOL starts one)');
     return 0;
   }
-  for (const run of rows) printRun(ctx, run);
+  ctx.printAll(rows.flatMap(runLines));
   return 0;
 }
 
@@ -60,10 +60,10 @@ async function settleOrphans(ctx: CliContext, warn: (line: string) => void): Pro
   return false;
 }
 
-function printRun(ctx: CliContext, run: RunRow): void {
+function runLines(run: RunRow): string[] {
   const title = run.title ? `  ${oneLine(run.title, 60)}` : '';
-  ctx.print(`${run.run_id}${title}  (${run.tasks.length} task${run.tasks.length === 1 ? '' : 's'})`);
-  if (run.tasks.length === 0) return;
+  const heading = `${run.run_id}${title}  (${run.tasks.length} task${run.tasks.length === 1 ? '' : 's'})`;
+  if (run.tasks.length === 0) return [heading];
   const table = [
     ['TASK', 'STATUS', 'TOOL', 'MODE', 'PHASE', 'ROLE', 'DURATION', 'EXIT', 'SUMMARY'],
     ...run.tasks.map((t) => [
@@ -79,5 +79,5 @@ function printRun(ctx: CliContext, run: RunRow): void {
     ]),
   ].map((cols) => cols.map((c) => oneLine(c, 60)));
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  for (const cols of table) ctx.print(`  ${cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+  return [heading, ...table.map((cols) => `  ${cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd())];
 }

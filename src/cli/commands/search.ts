@@ -42,10 +42,12 @@ export async function searchCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const emphasis = Boolean((ctx.out as NodeJS.WriteStream).isTTY);
-  for (const h of hits) {
-    const time = `${h.ts.slice(0, 10)} ${h.ts.slice(11, 19)}`;
-    ctx.print(`${h.run_id}  ${(h.task_id ?? '-').padEnd(16)}  ${time}  ${h.source.padEnd(19)} ${render(h.snippet, emphasis)}`);
-  }
+  ctx.printAll(
+    hits.map((h) => {
+      const time = `${h.ts.slice(0, 10)} ${h.ts.slice(11, 19)}`;
+      return `${h.run_id}  ${(h.task_id ?? '-').padEnd(16)}  ${time}  ${h.source.padEnd(19)} ${render(h.snippet, emphasis)}`;
+    }),
+  );
   return 0;
 }
 
