@@ -1,26 +1,40 @@
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync } from 'node:fs';
 import type { IPty } from 'node-pty';
 
-/** Output-free time after the child's exit that means everything it wrote has been read. */
-const QUIET_MS = 30;
+/**
+ * Output-free time after the child's exit that means everything it wrote has been read.
+ * The check runs after the event loop's poll phase, so bytes already in the PTY are read
+ * first whatever the wait; the wait covers the kernel moving the last write into the
+ * master's buffer, which takes microseconds.
+ */
+const QUIET_MS = 10;
 /** After we let go of the slave, how long a leftover holder (a background job) may keep the PTY open. */
 const RELEASE_LIMIT_MS = 500;
 /**
- * How often held PTYs' children are checked for having exited. node-pty itself
- * only notices 200 ms after the exit (its socket-destroy timer, with the slave held
- * open): checking sooner ends an interactive task that much faster.
+ * Held PTYs' children are checked for having exited at every SIGCHLD, and every this
+ * often in case one is missed (signals of one kind coalesce). node-pty itself only
+ * notices 200 ms after the exit (its socket-destroy timer, with the slave held open):
+ * checking sooner ends an interactive task that much faster.
  */
 const EXIT_POLL_MS = 20;
 
 const watched = new Set<ExitDrain>();
 let poller: NodeJS.Timeout | null = null;
 
+function poll(): void {
+  for (const d of watched) d.checkReaped();
+}
+
+function onChildExit(): void {
+  for (const d of watched) d.checkExited();
+}
+
 function watch(drain: ExitDrain): void {
   watched.add(drain);
-  poller ??= setInterval(() => {
-    for (const d of watched) d.checkExited();
-  }, EXIT_POLL_MS);
+  if (poller) return;
+  poller = setInterval(poll, EXIT_POLL_MS);
   poller.unref();
+  process.on('SIGCHLD', onChildExit); // a signal listener does not keep the process alive
 }
 
 function unwatch(drain: ExitDrain): void {
@@ -28,6 +42,27 @@ function unwatch(drain: ExitDrain): void {
   if (watched.size === 0 && poller) {
     clearInterval(poller);
     poller = null;
+    process.off('SIGCHLD', onChildExit);
+  }
+}
+
+function isReaped(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Reaped, or a zombie: at SIGCHLD node-pty's thread may not have reaped it yet, and a zombie still answers `kill(pid, 0)`. */
+function hasExited(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const state = stat[stat.lastIndexOf(')') + 2];
+    return state === 'Z' || state === 'X';
+  } catch {
+    return isReaped(pid);
   }
 }
 
@@ -81,13 +116,14 @@ export class ExitDrain {
     watch(this);
   }
 
-  /** Polled: the child is gone (node-pty's thread reaped it), so what it wrote is all in the PTY. */
+  /** At a SIGCHLD (any child's): has this child exited? Then what it wrote is all in the PTY. */
   checkExited(): void {
-    try {
-      process.kill(this.pid, 0);
-    } catch {
-      this.startDrain();
-    }
+    if (hasExited(this.pid)) this.startDrain();
+  }
+
+  /** Polled, the cheap way (one system call): node-pty's thread has reaped the child. */
+  checkReaped(): void {
+    if (isReaped(this.pid)) this.startDrain();
   }
 
   private startDrain(): void {
