@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { codePointWidth } from '../../core/display-width.js';
+import './blessed-astral-wrap.js'; // content wrap counted an emoji as three columns
 
 /**
  * blessed (fullUnicode) draws a wide character in one cell and skips the next, but
