@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { visibleOverlayLines } from '../../src/tui/view/overlay-view.js';
+import { overlayWidth, visibleOverlayLines } from '../../src/tui/view/overlay-view.js';
 
 const numbered = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}`);
 
@@ -30,5 +30,18 @@ describe('what an overlay shows when it is taller than the window', () => {
 
   it('help starts at its first key and says how much is cut', () => {
     expect(visibleOverlayLines({ title: 't', lines: numbered(10) }, 4)).toEqual(['line 0', 'line 1', 'line 2', '… 7 more (a taller window shows them)']);
+  });
+});
+
+describe('how wide an overlay is', () => {
+  it('wide enough for its longest line counted in columns: a CJK or emoji character takes two', () => {
+    const cjk = `{bold}日本語のログ行{/bold}${'x'.repeat(40)}`; // 7 wide characters: 14 columns, then 40
+    expect(overlayWidth({ title: 'log', lines: [cjk] }, 200)).toBe(14 + 40 + 4);
+    expect(overlayWidth({ title: 'log', lines: ['😀'.repeat(30)] }, 200)).toBe(60 + 4);
+  });
+
+  it('at least 40 columns, and never wider than the window', () => {
+    expect(overlayWidth({ title: 't', lines: ['short'] }, 200)).toBe(40);
+    expect(overlayWidth({ title: 't', lines: ['x'.repeat(300)] }, 100)).toBe(98);
   });
 });

@@ -4,7 +4,7 @@ import { paneTasks, selectedTask, type AppState } from '../app-state.js';
 import { layoutRects, pageCount, pageSlice, tileRects, type Rect } from '../layout-math.js';
 import { eventLogLines } from './event-log-view.js';
 import { MetricsView, type MetricsSample } from './metrics-view.js';
-import { overlayContent, visibleOverlayLines } from './overlay-view.js';
+import { overlayContent, overlayWidth, visibleOverlayLines } from './overlay-view.js';
 import { runTreeLines } from './run-tree-view.js';
 import { bold, inverse, paint, STATUS_STYLE, styleColor, text } from './style.js';
 import { TerminalTile } from './terminal-tile.js';
@@ -112,7 +112,7 @@ export class AppView {
   private placeOverlay(state: AppState, cols: number, rows: number, logLines: () => string[]): void {
     if (!state.overlay) return void this.overlay.hide();
     const content = overlayContent(state.overlay, state.keyMap, logLines);
-    const width = Math.min(cols - 2, Math.max(40, ...content.lines.map((l) => blessed.stripTags(l).length + 4), content.title.length + 6));
+    const width = overlayWidth(content, cols);
     const height = Math.min(rows - 2, content.lines.length + 2);
     Object.assign(this.overlay, { left: Math.floor((cols - width) / 2), top: Math.floor((rows - height) / 2), width, height });
     this.overlay.setLabel(` ${content.title} `);

@@ -1,6 +1,6 @@
 import { helpLines, keysLabel, paletteMatches, type CommandSpec } from '../key-map.js';
 import type { Overlay } from '../app-state.js';
-import { bold, inverse, paint, text } from './style.js';
+import { bold, columns, inverse, paint, text } from './style.js';
 
 export interface OverlayContent {
   title: string;
@@ -21,6 +21,11 @@ export interface OverlayContent {
  * line saying how much is cut when nothing is focused. Lines are never wrapped (the box
  * cuts them at its edge), so one line is one row and the selection never hides.
  */
+/** Wide enough for its longest line (in columns: CJK and emoji take two) and its title, within the window. */
+export function overlayWidth(content: OverlayContent, cols: number): number {
+  return Math.min(cols - 2, Math.max(40, ...content.lines.map((l) => columns(l) + 4), columns(content.title) + 6));
+}
+
 export function visibleOverlayLines(content: OverlayContent, rows: number): string[] {
   const { lines } = content;
   if (lines.length <= rows) return lines;

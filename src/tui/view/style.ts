@@ -1,5 +1,6 @@
 import blessed from 'blessed';
 import type { TaskStatus } from '../../core/status.js';
+import { displayWidth } from '../../core/display-width.js';
 import { oneLine } from '../../core/terminal-text.js';
 // blessed must measure wide characters as the terminal does before any screen draws.
 import './blessed-wide-chars.js';
@@ -34,6 +35,11 @@ export const EVENT_COLOR: Record<string, string> = {
 /** Text from a task or a file, made safe for a blessed tag string: no escapes, no tags. */
 export function text(s: string, max = 200): string {
   return blessed.escape(oneLine(s, max));
+}
+
+/** Columns a tag string takes on screen: its text without tags, wide characters as two. */
+export function columns(tagged: string): number {
+  return displayWidth(blessed.stripTags(tagged));
 }
 
 export function paint(color: string, s: string): string {
