@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { type Dirent, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareRunIds, RUN_ID_PATTERN, runId, utcDay } from '../core/ids.js';
 
@@ -8,14 +8,26 @@ export const TELEMETRY_FILE = 'telemetry.jsonl';
 export class RunStore {
   constructor(readonly runsDir: string) {}
 
+  /** Run directories, oldest first. Anything else in runs/ (a stray file named like a run) is not a run. */
   list(): string[] {
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(this.runsDir);
+      entries = readdirSync(this.runsDir, { withFileTypes: true });
     } catch {
       return [];
     }
-    return names.filter((n) => RUN_ID_PATTERN.test(n)).sort(compareRunIds);
+    return entries
+      .filter((e) => RUN_ID_PATTERN.test(e.name) && (e.isDirectory() || (e.isSymbolicLink() && this.isDirectory(e.name))))
+      .map((e) => e.name)
+      .sort(compareRunIds);
+  }
+
+  private isDirectory(name: string): boolean {
+    try {
+      return statSync(join(this.runsDir, name)).isDirectory();
+    } catch {
+      return false;
+    }
   }
 
   newest(): string | null {
