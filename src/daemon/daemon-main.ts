@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resolveWorkspace, workspacePaths } from '../workspace/workspace-paths.js';
-import { acquireLock, safeUnlink } from './daemon-lock.js';
+import { resolveWorkspace, workspacePaths, type WorkspacePaths } from '../workspace/workspace-paths.js';
+import { acquireLock, type LockResult, safeUnlink } from './daemon-lock.js';
+
+type HeldLock = Extract<LockResult, { acquired: true }>;
 import { DaemonLog } from './daemon-log.js';
 import { Daemon } from './daemon.js';
 import { recoverLostTasks } from './crash-recovery.js';
@@ -28,19 +30,28 @@ export async function runDaemon(workspaceFlag: string | undefined): Promise<numb
     log.info(`daemon ${process.pid}: workspace already served by pid ${lock.owner.pid}`);
     return 0;
   }
+  try {
+    return await serve(paths, log, lock);
+  } catch (err) {
+    // The client that started this daemon only sees that it never answered: the reason goes to its log.
+    log.error('cannot start:', err);
+    lock.release();
+    throw err;
+  }
+}
+
+async function serve(paths: WorkspacePaths, log: DaemonLog, lock: HeldLock): Promise<number> {
   // We hold the lock, so a socket or pid file still there belongs to a dead daemon.
   safeUnlink(paths.socket);
   let daemon: Daemon;
   try {
     daemon = new Daemon(paths, log);
   } catch (err) {
+    if (!(err instanceof RequestError)) throw err;
     lock.release();
-    if (err instanceof RequestError) {
-      log.error(`cannot start: ${err.message}`);
-      process.stderr.write(`lacp: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
+    log.error(`cannot start: ${err.message}`);
+    process.stderr.write(`lacp: ${err.message}\n`);
+    return 2;
   }
   const lost = await recoverLostTasks(daemon.runs, (draft, opts) => daemon.emit(draft, opts), (m) => log.warn(m));
   if (lost) log.warn(`recovered ${lost} task(s) of a daemon that died`);
