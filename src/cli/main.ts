@@ -1,4 +1,5 @@
 import { LACP_VERSION } from '../daemon/version.js';
+import { showControls } from '../core/terminal-text.js';
 import { CliError } from './cli-error.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
@@ -58,6 +59,11 @@ export async function main(args: string[]): Promise<number> {
     process.stdout.write(`${await usage()}\n`);
     throw new CliError('no command given (the commands are listed above)');
   }
+  const helpFor = name === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined; // `lacp help run`, as git and tmux take it
+  if (helpFor) {
+    process.stdout.write(`${(await helpFor()).help}\n`);
+    return 0;
+  }
   if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${await usage()}\n`);
     return 0;
@@ -88,10 +94,10 @@ export function runCli(argv: string[]): void {
     },
     (err: unknown) => {
       if (err instanceof CliError) {
-        process.stderr.write(err.located ? `${err.message}\n` : `lacp: ${err.message}\n`);
+        process.stderr.write(err.located ? `${showControls(err.message)}\n` : `lacp: ${showControls(err.message)}\n`);
         process.exitCode = err.exitCode;
       } else {
-        process.stderr.write(`lacp: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+        process.stderr.write(`lacp: internal error: ${showControls((err as Error)?.message ?? String(err))}\n`);
         process.exitCode = 1;
       }
     },

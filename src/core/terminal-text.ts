@@ -19,3 +19,12 @@ export function sanitizeForTerminal(text: string): string {
 export function oneLine(text: string, max = 120): string {
   return truncateColumns(sanitizeForTerminal(text).replace(/[\n\t]+/g, ' '), max);
 }
+
+/**
+ * For lacp's own messages that quote what the user gave (a tools.yaml key, an argument):
+ * control characters shown as `\xNN`, so the message says what was there and cannot act
+ * on the terminal (an ESC from a cloned repository's tools.yaml setting the title).
+ */
+export function showControls(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -155,6 +155,15 @@ describe('lacp errors: one line on stderr, exit 2', () => {
     expect(String(none.stderr)).toBe('lacp: no command given (the commands are listed above)');
     const help = await ws.lacp(['run', '--help']);
     expect([help.exitCode, String(help.stdout).split('\n')[0]]).toEqual([0, expect.stringMatching(/^lacp run TOOL/)]);
+    const helpRun = await ws.lacp(['help', 'run']);
+    expect([helpRun.exitCode, helpRun.stdout]).toEqual([0, help.stdout]);
+  });
+
+  it('what the user typed is quoted with its control characters shown, never sent to the terminal', async () => {
+    await Promise.all([
+      check(['run', 'x\x1b[2J'], /^lacp: unknown tool 'x\\x1b\[2J' /),
+      check(['logs', 't-\x1b]0;X\x07'], /^lacp: 't-\\x1b\]0;X\\x07' is not a task id/),
+    ]);
   });
 });
 
@@ -224,6 +233,11 @@ describe('bad config: FILE:LINE:COL message, exit 2, no stack trace', () => {
     } finally {
       await disposeChecked(idle);
     }
+  });
+
+  it('a key with an escape sequence in it is reported with the sequence shown, not sent to the terminal', async () => {
+    writeFileSync(join(bad.root, 'tools.yaml'), 'version: 1\ntools:\n  a:\n    cmd: ["x"]\n    "\\e]0;T\\a": 1\n');
+    expectOneLineError(await bad.lacp(['validate']), 2, /^tools\.yaml:5:5 tools\.a\.\\x1b\]0;T\\x07: unknown key '\\x1b\]0;T\\x07'$/);
   });
 
   it('validate FILE and --json', async () => {

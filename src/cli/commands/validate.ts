@@ -4,6 +4,7 @@ import { loadToolsFile } from '../../config/load-tools.js';
 import { BUILTIN_TOOLS } from '../../core/tools-schema.js';
 import { parse } from '../args.js';
 import { CliContext } from '../cli-context.js';
+import { showControls } from '../../core/terminal-text.js';
 import { CliError, EXIT_USAGE } from '../cli-error.js';
 
 export const VALIDATE_HELP = `lacp validate [FILE]
@@ -43,7 +44,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
       ctx.print(JSON.stringify({ file: err.file, ok: false, ...errors[0], errors }));
     }
     // Every problem on its own located line, as compilers print them; the last goes through CliError like any failure.
-    for (const e of all.slice(0, -1)) process.stderr.write(`${e.message}\n`);
+    for (const e of all.slice(0, -1)) process.stderr.write(`${showControls(e.message)}\n`);
     throw new CliError(all[all.length - 1]!.message, EXIT_USAGE, true);
   }
 }
