@@ -4,7 +4,7 @@ import type { SqliteDb } from './sqlite-driver.js';
  * Bump on any change below: an index written with another version is dropped and
  * rebuilt from the JSONL by the next opener (the index is derived, never primary).
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** How long a writer waits for another process's write transaction before giving up on this round. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -14,7 +14,7 @@ const CACHE_KIB = 64 * 1024;
 
 const TABLES = ['meta', 'sources', 'runs', 'tasks', 'events', 'events_fts', 'output_fts'] as const;
 
-const DDL = `
+const ddl = (tokenize: string) => `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- One row per telemetry file: how far it is indexed (whole lines only) and how many lines were skipped.
 CREATE TABLE sources (
@@ -75,14 +75,32 @@ CREATE TABLE events (
 -- detail=column (no token positions): a quarter less indexing work and space; queries are words, not phrases.
 CREATE VIRTUAL TABLE events_fts USING fts5 (
   summary, data,
-  content = 'events', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2', detail = column
+  content = 'events', content_rowid = 'id', tokenize = "${tokenize}", detail = column
 );
 -- Full text over each finished task's output, bounded (see task-output.ts).
 CREATE VIRTUAL TABLE output_fts USING fts5 (
   run_id, task_id UNINDEXED, stream UNINDEXED, ts UNINDEXED, text,
-  tokenize = 'unicode61 remove_diacritics 2'
+  tokenize = "${tokenize}"
 );
 `;
+
+/**
+ * Words are letters and digits (unicode61), and emoji and other pictographs separate them.
+ * unicode61's tables predate the newer ones (🫠, 🥲: Unicode 13 and later) and took them for
+ * letters, so `abc🫠def` was one word and a search for `abc` missed it; searches cut their
+ * words the same way (search-hit.ts: wordTokens). Built when a schema is created (a scan of
+ * the code points, a few ms), not when an index is opened: the index keeps it.
+ */
+function tokenizer(): string {
+  let separators = '';
+  for (let cp = 0xa0; cp <= 0x1ffff; cp++) {
+    const c = String.fromCodePoint(cp);
+    if (PICTOGRAPH.test(c) && !UNASSIGNED.test(c)) separators += c;
+  }
+  return `unicode61 remove_diacritics 2 separators '${separators}'`;
+}
+const PICTOGRAPH = /\p{Extended_Pictographic}/u;
+const UNASSIGNED = /\p{Cn}/u;
 
 /** WAL lets the CLI read while the daemon writes; the index is rebuildable, so NORMAL sync is enough. */
 export function configure(db: SqliteDb): void {
@@ -104,7 +122,7 @@ export function ensureSchema(db: SqliteDb): boolean {
 /** Drops every table and creates them empty: a rebuild starts from here. Call inside a write transaction. */
 export function createSchema(db: SqliteDb): void {
   for (const table of [...TABLES].reverse()) db.exec(`DROP TABLE IF EXISTS ${table}`);
-  db.exec(DDL);
+  db.exec(ddl(tokenizer()));
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
 }
 

@@ -24,7 +24,8 @@ beforeEach(async () => {
     .task({ id: 't-out', status: 'failed', stdout: 'compiling...\n\x1b[31merror: undefined symbol quokka_init\x1b[0m\n', stderr: 'ld: warning\n' });
   new RunFixture(runsDir, 'RUN-20261121-001', Date.parse('2026-11-21T08:00:00.000Z'))
     .start()
-    .task({ id: 't-later', summary: 'tokenizer follow-up' });
+    .task({ id: 't-later', summary: 'tokenizer follow-up' })
+    .task({ id: 't-emoji', summary: 'mood: abc🫠def, ghi😀jkl', stdout: 'pelican🥲heron\n' });
   index = RunIndex.open(runsDir, sqlite.open);
   index.sync();
 });
@@ -61,8 +62,13 @@ describe('search', () => {
     expect(searchIndex(index.db, 'tokenizer', { limit: 1 })).toHaveLength(1);
   });
 
+  it('finds the words on either side of an emoji, the newest ones (Unicode 13 and later) too', () => {
+    for (const word of ['abc', 'def', 'ghi', 'jkl', 'abc🫠def']) expect(brief(searchIndex(index.db, word)), word).toEqual(['event RUN-20261121-001 t-emoji task_queued']);
+    for (const word of ['pelican', 'heron']) expect(brief(searchIndex(index.db, word)), word).toEqual(['output RUN-20261121-001 t-emoji stdout']);
+  });
+
   it('finds the same things from the JSONL when there is no index', () => {
-    for (const text of ['tokenizer', 'flamingo', 'quokka_init', 'tokenizer speed'])
+    for (const text of ['tokenizer', 'flamingo', 'quokka_init', 'tokenizer speed', 'abc', 'heron'])
       expect(brief(searchJsonl(join(root, 'runs'), text))).toEqual(brief(searchIndex(index.db, text)));
   });
 });
