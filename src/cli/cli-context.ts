@@ -46,8 +46,13 @@ export class CliContext {
   /** The daemon's connection if one answers now; never starts one. */
   async daemonIfRunning(): Promise<DaemonClient | null> {
     if (this.client) return this.client;
-    const { tryConnect } = await import('../client/ensure-daemon.js');
-    this.client = await tryConnect(this.paths);
+    const { DaemonUnreachable, tryConnect } = await import('../client/ensure-daemon.js');
+    try {
+      this.client = await tryConnect(this.paths);
+    } catch (err) {
+      if (err instanceof DaemonUnreachable) throw new CliError(err.message, err.exitCode);
+      throw err;
+    }
     return this.client;
   }
 
@@ -57,7 +62,7 @@ export class CliContext {
     try {
       this.client = await ensureDaemon(this.paths);
     } catch (err) {
-      if (err instanceof DaemonUnreachable) throw new CliError(err.message, EXIT_UNREACHABLE);
+      if (err instanceof DaemonUnreachable) throw new CliError(err.message, err.exitCode);
       throw err;
     }
     return this.client;
@@ -66,7 +71,6 @@ export class CliContext {
   /** A request whose error answer becomes the CLI's one line and exit code. */
   async call<T>(method: string, params: object = {}): Promise<T> {
     const client = await this.daemon();
-    const { DaemonError } = await import('../client/daemon-client.js');
     try {
       return await client.request<T>(method, params);
     } catch (err) {

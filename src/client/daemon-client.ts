@@ -37,9 +37,10 @@ export class DaemonClient {
     socket.on('error', () => socket.destroy());
   }
 
-  static connect(path: string): Promise<DaemonClient> {
+  /** `signal` abandons the attempt (the promise rejects and the socket is destroyed). */
+  static connect(path: string, signal?: AbortSignal): Promise<DaemonClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect(path);
+      const socket = connect({ path, signal });
       socket.once('connect', () => {
         socket.removeListener('error', reject);
         resolve(new DaemonClient(socket));

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { TASK_MARKER_VAR } from '../runner/process-tree.js';
 import type { WorkspacePaths } from '../workspace/workspace-paths.js';
+import { socketDirProblem } from '../workspace/socket-dir.js';
 import { DaemonClient } from './daemon-client.js';
+import { connectAndGreet, handshakeTimeoutMs } from './daemon-handshake.js';
 
 /** How long a freshly started daemon may take to answer before we give up. */
 const START_TIMEOUT_MS = 10_000;
@@ -13,15 +15,37 @@ const CONNECT_RETRY_MS = 20;
 
 const DAEMON_ENTRY = fileURLToPath(new URL('../daemon/daemon-main.js', import.meta.url));
 
-export class DaemonUnreachable extends Error {}
-
-/** Connects to the workspace daemon if one answers. */
-export async function tryConnect(paths: WorkspacePaths): Promise<DaemonClient | null> {
-  try {
-    return await DaemonClient.connect(paths.socket);
-  } catch {
-    return null;
+/**
+ * The daemon cannot be reached: 3 (the contract's "daemon unreachable"), or 2 when
+ * reaching it would be unsafe (its socket directory is not private), which the user must fix.
+ */
+export class DaemonUnreachable extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 2 | 3 = 3,
+  ) {
+    super(message);
   }
+}
+
+/**
+ * Connects to the workspace daemon if one listens; null if none does. Throws
+ * DaemonUnreachable when the socket directory is unsafe, or when something accepts the
+ * connection but does not answer the handshake in time (a stopped or hung daemon:
+ * the kernel queues connections for it, so without a deadline every command would hang).
+ */
+export async function tryConnect(paths: WorkspacePaths): Promise<DaemonClient | null> {
+  const unsafe = paths.socketDir ? socketDirProblem(paths.socketDir) : null;
+  if (unsafe) throw new DaemonUnreachable(unsafe, 2);
+  const answer = await connectAndGreet(paths.socket, handshakeTimeoutMs());
+  if (answer === 'timeout') {
+    const pid = readPid(paths.pidFile) ?? 'unknown';
+    throw new DaemonUnreachable(
+      `the daemon (pid ${pid}) is not answering (stopped or hung) on ${paths.socket}; ` +
+        `kill -CONT ${pid} if it was stopped, else kill -KILL ${pid} and run the command again`,
+    );
+  }
+  return answer;
 }
 
 /** Connects to the workspace daemon, starting it in the background if none answers. */
@@ -66,6 +90,15 @@ async function stopIfLoser(client: DaemonClient, child: ReturnType<typeof startD
     if (pid !== child.pid) child.kill('SIGKILL');
   } catch {
     // the winner went away meanwhile; the caller will find out
+  }
+}
+
+function readPid(file: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
   }
 }
 

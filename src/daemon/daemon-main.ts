@@ -10,6 +10,7 @@ import { recoverLostTasks } from './crash-recovery.js';
 import { daemonHandlers } from './handlers.js';
 import { MirrorService } from '../mirror/mirror-service.js';
 import { SocketServer } from './socket-server.js';
+import { prepareSocketDir } from '../workspace/socket-dir.js';
 import { RequestError } from '../core/protocol.js';
 import { IndexWatcher } from '../index-db/index-watcher.js';
 
@@ -25,6 +26,13 @@ export async function runDaemon(workspaceFlag: string | undefined): Promise<numb
   const paths = workspacePaths(resolveWorkspace(workspaceFlag));
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   const log = new DaemonLog(paths.logFile);
+  // A fallback socket outside .lacp/ goes in a private directory, checked before anything is unlinked or bound there.
+  const unsafe = paths.socketDir ? prepareSocketDir(paths.socketDir) : null;
+  if (unsafe) {
+    log.error(`cannot start: ${unsafe}`);
+    process.stderr.write(`lacp: ${unsafe}\n`);
+    return 2;
+  }
   const lock = acquireLock(paths.lockFile);
   if (!lock.acquired) {
     log.info(`daemon ${process.pid}: workspace already served by pid ${lock.owner.pid}`);

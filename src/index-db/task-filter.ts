@@ -54,10 +54,19 @@ export function splitList(value: string): string[] {
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** `30m`, `2h`, `7d` (ago), `2026-11-24` or a full ISO 8601 time -> ISO UTC with milliseconds. */
+/** Date.parse rolls a day past the month's end over (2026-02-30 is 2 March): a typo would then filter silently. */
+function realCalendarDay(value: string): boolean {
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!day) return true;
+  const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
 export function parseTimeBound(flag: string, value: string, now: number): string {
   const relative = /^(\d+)([smhdw])$/.exec(value);
   if (relative) return new Date(now - Number(relative[1]) * UNIT_MS[relative[2]!]!).toISOString();
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
-  if (Number.isNaN(ms)) throw new FilterError(`${flag} ${value}: expected a time like 2h, 7d, 2026-11-24 or 2026-11-24T10:00:00Z`);
+  if (Number.isNaN(ms) || !realCalendarDay(value)) throw new FilterError(`${flag} ${value}: expected a time like 2h, 7d, 2026-11-24 or 2026-11-24T10:00:00Z`);
   return new Date(ms).toISOString();
 }

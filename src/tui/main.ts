@@ -79,7 +79,7 @@ export async function runTui(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof DaemonUnreachable) {
       process.stderr.write(`lacp-tui: ${err.message}\n`);
-      return 3;
+      return err.exitCode;
     }
     throw err;
   }

@@ -117,6 +117,10 @@ describe('lacp listings', () => {
     const outcomes = String(r.stdout).split('\n').map((l) => JSON.parse(l) as { task_id: string; status: string });
     expect(outcomes.map((o) => [o.task_id, o.status]).sort()).toEqual([[a.taskId, 'cancelled'], [b.taskId, 'cancelled']].sort());
     for (const id of [a.taskId, b.taskId]) expect(ws.taskEvents(id).at(-1)).toMatchObject({ event: 'task_completed', status: 'cancelled' });
+    // A task named twice is cancelled once, and said once.
+    const c = await ws.run(['slow']);
+    const twice = await ws.lacp(['cancel', c.taskId, c.taskId]);
+    expect([twice.exitCode, String(twice.stdout).split('\n')]).toEqual([0, [expect.stringMatching(new RegExp(`^${c.taskId} cancelled`))]]);
   });
 });
 

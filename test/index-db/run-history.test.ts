@@ -70,4 +70,8 @@ it('parses relative and absolute time bounds, and refuses others', () => {
   expect(parseTimeBound('--since', '2026-11-21', NOW)).toBe('2026-11-21T00:00:00.000Z');
   expect(parseTimeBound('--until', '2026-11-21T10:30:00+01:00', NOW)).toBe('2026-11-21T09:30:00.000Z');
   expect(() => parseTimeBound('--since', 'yesterday', NOW)).toThrow('--since yesterday: expected a time like');
+  // Date.parse would take these as 2 March and 1 May.
+  expect(() => parseTimeBound('--since', '2026-02-30', NOW)).toThrow('--since 2026-02-30: expected a time like');
+  expect(() => parseTimeBound('--until', '2026-04-31T10:00:00Z', NOW)).toThrow('--until 2026-04-31T10:00:00Z: expected a time like');
+  expect(parseTimeBound('--since', '2028-02-29', NOW)).toBe('2028-02-29T00:00:00.000Z');
 });

@@ -13,7 +13,7 @@ export async function cancelCommand(argv: string[]): Promise<number> {
   const ctx = new CliContext(values.workspace);
   try {
     const outcomes = await ctx.call<TaskOutcome[]>('cancel', {
-      task_ids: positionals,
+      task_ids: [...new Set(positionals)], // `cancel T T` is one cancel
       run_id: values.run ?? null,
       by: 'cli',
       reason: values.reason ?? null,

@@ -1,5 +1,4 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { tryConnect } from '../../client/ensure-daemon.js';
 import { readProc } from '../../runner/proc-table.js';
 import { runDaemon } from '../../daemon/daemon-main.js';
 import { formatDuration } from '../../core/task-view.js';
@@ -39,7 +38,7 @@ export async function daemonCommand(argv: string[]): Promise<number> {
   switch (action) {
     case 'start': {
       if (values.foreground) {
-        const running = await tryConnect(ctx.paths);
+        const running = await ctx.daemonIfRunning();
         if (running) {
           running.close();
           throw new CliError(`a daemon already serves ${ctx.paths.root} (lacp daemon stop first)`);
@@ -54,7 +53,7 @@ export async function daemonCommand(argv: string[]): Promise<number> {
       return 0;
     }
     case 'stop': {
-      const client = await tryConnect(ctx.paths);
+      const client = await ctx.daemonIfRunning();
       if (!client) {
         ctx.print(values.json ? JSON.stringify({ running: false }) : 'no daemon running');
         return 0;
@@ -71,7 +70,7 @@ export async function daemonCommand(argv: string[]): Promise<number> {
       return 0;
     }
     case 'status': {
-      const client = await tryConnect(ctx.paths);
+      const client = await ctx.daemonIfRunning();
       if (!client) {
         ctx.print(values.json ? JSON.stringify({ running: false }) : `no daemon running for ${ctx.paths.root}`);
         return EXIT_UNREACHABLE;
