@@ -71,6 +71,7 @@ export class CliContext {
   /** A request whose error answer becomes the CLI's one line and exit code. */
   async call<T>(method: string, params: object = {}): Promise<T> {
     const client = await this.daemon();
+    const { DaemonError } = await import('../client/daemon-client.js');
     try {
       return await client.request<T>(method, params);
     } catch (err) {
