@@ -71,14 +71,18 @@ export class CliContext {
   /** A request whose error answer becomes the CLI's one line and exit code. */
   async call<T>(method: string, params: object = {}): Promise<T> {
     const client = await this.daemon();
-    const { DaemonError } = await import('../client/daemon-client.js');
     try {
       return await client.request<T>(method, params);
     } catch (err) {
-      if (err instanceof DaemonError)
-        throw new CliError(err.message, err.code === 'disconnected' || err.code === 'internal' ? EXIT_UNREACHABLE : EXIT_USAGE, err.code === 'bad_config');
-      throw err;
+      throw await this.cliErrorOf(err);
     }
+  }
+
+  /** A daemon request's error answer as the CLI's one line and exit code; any other error as it was. */
+  async cliErrorOf(err: unknown): Promise<unknown> {
+    const { DaemonError } = await import('../client/daemon-client.js');
+    if (!(err instanceof DaemonError)) return err;
+    return new CliError(err.message, err.code === 'disconnected' || err.code === 'internal' ? EXIT_UNREACHABLE : EXIT_USAGE, err.code === 'bad_config');
   }
 
   close(): void {

@@ -7,6 +7,11 @@ import type { DaemonClient } from './daemon-client.js';
 const { Terminal } = xtermHeadless;
 export type FollowedTerminal = InstanceType<typeof Terminal>;
 
+export interface TaskExit {
+  exit_code: number | null;
+  signal: string | null;
+}
+
 export interface FollowOptions {
   taskId: string;
   mode: 'control' | 'view';
@@ -16,7 +21,7 @@ export interface FollowOptions {
   scrollback: number;
   /** Called after output was parsed into the local terminal: time to (schedule a) draw. */
   onChange: () => void;
-  onExit: (exit: { exit_code: number | null; signal: string | null }) => void;
+  onExit: (exit: TaskExit) => void;
   /** Decides when output is parsed (lacp-tui holds back background panes); default: at once. */
   parser?: OutputParser;
 }
@@ -42,6 +47,8 @@ export class ScreenFollower {
   readonly terminal: FollowedTerminal;
   /** The terminal's input: what the parser hands it goes through here. */
   readonly feed: TerminalFeed;
+  /** How the task ended, once known: at once when it had ended before the attach (nothing live will follow). */
+  exit: TaskExit | null = null;
   private sub: number | null = null;
   private disposed = false;
   private readonly parser: OutputParser;
@@ -72,7 +79,11 @@ export class ScreenFollower {
     // Only now: pushes that arrived with the attach result are replayed synchronously by
     // subscribeTo, and they follow the snapshot.
     this.client.subscribeTo(result.sub, (data) => this.receive(data as ScreenPush));
-    if (result.exited) queueMicrotask(() => this.opts.onExit({ exit_code: null, signal: null }));
+    if (result.exited) {
+      const exit = { exit_code: result.exit_code, signal: result.signal };
+      this.exit = exit;
+      queueMicrotask(() => this.disposed || this.opts.onExit(exit));
+    }
   }
 
   private receive(push: ScreenPush): void {
@@ -95,6 +106,7 @@ export class ScreenFollower {
         });
         return;
       case 'exit':
+        this.exit = { exit_code: push.exit_code, signal: push.signal };
         this.parser.write(this.feed, '', () => this.opts.onExit(push));
         return;
       case 'dropped':

@@ -42,7 +42,7 @@ export const Methods = {
   reject: z.object({ task_id: z.string(), reason: optStr }),
   tasks: z.object({}),
   /**
-   * Interactive tasks. `attach` answers `{sub, cols, rows, snapshot, exited}`: the
+   * Interactive tasks. `attach` answers `{sub, cols, rows, snapshot, exited, exit_code, signal}`: the
    * serialized screen (write it into a fresh terminal of that size), then pushes
    * ScreenPush messages on `sub`. A client acknowledges the characters it has
    * processed with `ack`; past a high watermark of unacknowledged characters the
@@ -116,6 +116,9 @@ export interface AttachResult {
   rows: number;
   snapshot: string;
   exited: boolean;
+  /** How the task ended, once `exited` (both null while it runs, or if it never started). */
+  exit_code: number | null;
+  signal: string | null;
 }
 
 export interface ScreenText {

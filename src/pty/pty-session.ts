@@ -207,7 +207,8 @@ export class PtySession implements TaskProcess {
 
   /** Snapshot first, then live output: the snapshot is taken where the stream it precedes begins. */
   attach(opts: AttachOptions, push: (m: ScreenPush) => void, drop: (reason: string) => void): Promise<Attachment> {
-    if (opts.mode === 'control' && opts.cols && opts.rows) this.resize(opts.cols, opts.rows);
+    // An ended task's last screen stays as it ended: a client looking at it (or refused) does not reflow it.
+    if (opts.mode === 'control' && opts.cols && opts.rows && this.running) this.resize(opts.cols, opts.rows);
     // The snapshot point is here: output received so far is in the snapshot (and goes to
     // the clients already attached), output from now on reaches the new client live.
     this.flushOutput();
@@ -225,7 +226,7 @@ export class PtySession implements TaskProcess {
         live = true;
         for (const m of queued.splice(0)) push(m);
       });
-      const result = { cols, rows, snapshot, exited: this.exit !== null || this.proc === null };
+      const result = { cols, rows, snapshot, exited: this.exit !== null || this.proc === null, exit_code: this.exit?.code ?? null, signal: this.exit?.signal ?? null };
       return { result, ack: (chars) => this.fanout.ack(id, chars), detach };
     };
     return this.screen.snapshot(opts.scrollback).then(attachment, (err: unknown) => {

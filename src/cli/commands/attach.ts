@@ -1,56 +1,93 @@
-import { ScreenFollower } from '../../client/screen-follower.js';
+import { ScreenFollower, type TaskExit } from '../../client/screen-follower.js';
 import { AnsiFrameRenderer, ENTER_ALT_SCREEN, RESTORE_TERMINAL } from '../../term/ansi-frame.js';
 import { parse } from '../args.js';
 import { CliContext } from '../cli-context.js';
-import { CliError } from '../cli-error.js';
+import { CliError, EXIT_OK, EXIT_UNREACHABLE } from '../cli-error.js';
 
 export const ATTACH_HELP = `lacp attach TASK_ID
-  Attaches this terminal to an interactive task, like tmux attach. Ctrl-\\ detaches and leaves it running.`;
+  Attaches this terminal to an interactive task, like tmux attach. Ctrl-\\ detaches and leaves it running.
+  A task that has ended is refused (exit 2; lacp screen shows its last screen).`;
 
 /** Ctrl-\\: the detach key (what tmux users reach for is the prefix; this one needs no prefix). */
 const DETACH_KEY = '\x1c';
 /** At most one redraw per frame: 60 a second. */
 const FRAME_MS = 16;
 
+/** How an attach ends: the line for the user and the exit status. */
+interface AttachEnd {
+  message: string;
+  code: number;
+}
+
+/** " (exit 3)", " (SIGKILL)", or nothing when the end is not known. */
+function describeExit(exit: TaskExit): string {
+  if (exit.exit_code !== null) return ` (exit ${exit.exit_code})`;
+  return exit.signal ? ` (${exit.signal})` : '';
+}
+
 export async function attachCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('attach', argv, {});
   if (positionals.length !== 1) throw new CliError('lacp attach: expected one TASK_ID');
+  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError('lacp attach needs a terminal (scripts: lacp send and lacp screen)');
+  const ctx = new CliContext(values.workspace);
+  try {
+    return await attach(ctx, positionals[0]!);
+  } finally {
+    // Every way out closes the connection: an open socket would keep the process alive.
+    ctx.close();
+  }
+}
+
+async function attach(ctx: CliContext, taskId: string): Promise<number> {
   const stdin = process.stdin;
   const stdout = process.stdout;
-  if (!stdin.isTTY || !stdout.isTTY) throw new CliError('lacp attach needs a terminal (scripts: lacp send and lacp screen)');
   // A terminal that reports no size (0x0: some serial consoles, `script` without a tty size) gets tmux's default.
   const hostSize = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
-  const ctx = new CliContext(values.workspace);
   const client = await ctx.daemon();
   const renderer = new AnsiFrameRenderer();
   let frameTimer: NodeJS.Timeout | null = null;
   let follower: ScreenFollower | null = null;
-  let finish!: (message: string) => void;
-  const ended = new Promise<string>((resolve) => (finish = resolve));
+  // Frames are drawn only while the terminal is ours: before it is taken (the snapshot parsed
+  // while a refusal is decided) and after it is given back, a frame would land on the user's shell.
+  let ours = false;
+  let finish!: (end: AttachEnd) => void;
+  const ended = new Promise<AttachEnd>((resolve) => (finish = resolve));
 
   const draw = () => {
+    if (frameTimer) clearTimeout(frameTimer);
     frameTimer = null;
-    if (follower) stdout.write(renderer.frame(follower.terminal, hostSize().cols, hostSize().rows));
+    if (follower && ours) stdout.write(renderer.frame(follower.terminal, hostSize().cols, hostSize().rows));
   };
   const schedule = () => {
-    frameTimer ??= setTimeout(draw, FRAME_MS);
+    if (ours) frameTimer ??= setTimeout(draw, FRAME_MS);
   };
 
-  follower = await ScreenFollower.start(client, {
-    taskId: positionals[0]!,
-    mode: 'control',
-    ...hostSize(),
-    scrollback: 0,
-    onChange: schedule,
-    onExit: (exit) => finish(`[lacp: task ${positionals[0]} ended${exit.exit_code !== null ? ` (exit ${exit.exit_code})` : exit.signal ? ` (${exit.signal})` : ''}]`),
-  });
+  try {
+    follower = await ScreenFollower.start(client, {
+      taskId,
+      mode: 'control',
+      ...hostSize(),
+      scrollback: 0,
+      onChange: schedule,
+      onExit: (exit) => finish({ message: `[lacp: task ${taskId} ended${describeExit(exit)}]`, code: EXIT_OK }),
+    });
+  } catch (err) {
+    // Refused (unknown, queued, batch, gone) or no answer: one line, before the terminal was touched.
+    throw await ctx.cliErrorOf(err);
+  }
+  if (follower.exit) {
+    // Ended before we came: its last screen is for reading (lacp screen), not a terminal to take over.
+    const exit = follower.exit;
+    follower.dispose();
+    throw new CliError(`task ${taskId} has ended${describeExit(exit)}; its last screen: lacp screen ${taskId}`);
+  }
 
   // From here on the terminal is ours: every way out must give it back.
-  let restored = false;
   const restore = () => {
-    if (restored) return;
-    restored = true;
+    if (!ours) return;
+    ours = false;
     if (frameTimer) clearTimeout(frameTimer);
+    frameTimer = null;
     try {
       stdin.setRawMode(false);
     } catch {
@@ -59,11 +96,12 @@ export async function attachCommand(argv: string[]): Promise<number> {
     stdout.write(RESTORE_TERMINAL);
   };
   process.once('exit', restore);
-  const onSignal = (signal: NodeJS.Signals) => finish(`[lacp: ${signal}, detached]`);
+  const onSignal = (signal: NodeJS.Signals) => finish({ message: `[lacp: ${signal}, detached]`, code: EXIT_OK });
   for (const s of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(s, onSignal);
-  const onError = (err: Error) => finish(`[lacp: ${err.message}, detached]`);
+  const onError = (err: Error) => finish({ message: `[lacp: ${err.message}, detached]`, code: EXIT_OK });
   process.on('uncaughtException', onError);
 
+  ours = true;
   stdin.setRawMode(true);
   stdout.write(ENTER_ALT_SCREEN);
   renderer.invalidate();
@@ -73,31 +111,32 @@ export async function attachCommand(argv: string[]): Promise<number> {
     const detachAt = text.indexOf(DETACH_KEY);
     if (detachAt >= 0) {
       if (detachAt > 0) follower?.input(text.slice(0, detachAt));
-      finish('[lacp: detached; the task goes on]');
+      finish({ message: '[lacp: detached; the task goes on]', code: EXIT_OK });
       return;
     }
     follower?.input(text);
   };
   stdin.on('data', onInput);
   const onResize = () => {
+    if (!ours) return;
     follower?.resize(hostSize().cols, hostSize().rows);
     stdout.write('\x1b[H\x1b[2J');
     renderer.invalidate();
     schedule();
   };
   stdout.on('resize', onResize);
-  client.onClose(() => finish('[lacp: the daemon went away]'));
+  client.onClose(() => finish({ message: '[lacp: the daemon went away]', code: EXIT_UNREACHABLE }));
 
-  const message = await ended;
-  draw();
+  const end = await ended;
+  draw(); // the last screen, in the alternate screen, before it is left
   stdin.off('data', onInput);
   stdout.off('resize', onResize);
   for (const s of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.off(s, onSignal);
   process.off('uncaughtException', onError);
   restore();
+  process.off('exit', restore);
   stdin.pause();
   follower.dispose();
-  ctx.close();
-  process.stderr.write(`${message}\n`);
-  return 0;
+  process.stderr.write(`${end.message}\n`);
+  return end.code;
 }
