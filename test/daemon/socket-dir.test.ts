@@ -1,10 +1,10 @@
+import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, chmodSync, symlinkSync, existsSync } from 'node:fs';
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { workspacePaths } from '../../src/workspace/workspace-paths.js';
 import { LACP_BIN } from '../helpers/workspace.js';
 
 /**
@@ -28,11 +28,11 @@ function lacp(root: string, args: string[]) {
   return execa(process.execPath, [LACP_BIN, ...args], { cwd: root, env: { ...env, LACP_WORKSPACE: root }, reject: false, timeout: 20_000 });
 }
 
-/** Where the CLI (run with `env`) puts the socket: same name under TMPDIR as under XDG_RUNTIME_DIR. */
+/** Where the CLI (run with `env`) must put the socket: `<tmp>/lacp-<uid>/lacp-<hash of the path>.sock`. */
 function socketOf(root: string): { socket: string; dir: string } {
-  const { socket, socketDir } = workspacePaths(root, { XDG_RUNTIME_DIR: base });
-  expect(socketDir).toBe(join(base, `lacp-${process.getuid!()}`));
-  return { socket, dir: socketDir! };
+  const dir = join(base, `lacp-${process.getuid!()}`);
+  const key = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  return { socket: join(dir, `lacp-${key}.sock`), dir };
 }
 
 function expectRefusal(result: { exitCode?: number; stderr: unknown; stdout: unknown }, why: RegExp): void {
