@@ -47,7 +47,7 @@ const KEY_LABELS: Record<string, string> = {
 };
 
 export function keyLabel(key: string): string {
-  return KEY_LABELS[key] ?? key;
+  return KEY_LABELS[key] ?? key.replace(/^C-(?=.)/, 'Ctrl-');
 }
 
 export function keysLabel(spec: CommandSpec): string {
@@ -64,6 +64,27 @@ export function withOverrides(map: readonly CommandSpec[], overrides: Partial<Re
     const own = overrides[spec.id];
     return { ...spec, keys: own ?? spec.keys.filter((k) => !taken.has(k)) };
   });
+}
+
+/** The first key bound to a command, as a user reads it; null when none is. */
+export function firstKeyLabel(map: readonly CommandSpec[], id: CommandId): string | null {
+  const key = map.find((s) => s.id === id)?.keys[0];
+  return key === undefined ? null : keyLabel(key);
+}
+
+/** The status line's reminders, from the bindings in force (a remapped key shows as remapped). */
+export function statusHints(map: readonly CommandSpec[]): string {
+  const hints: [CommandId, string][] = [['help', 'help'], ['palette', 'commands'], ['quit', 'quit']];
+  return hints.flatMap(([id, word]) => {
+    const key = firstKeyLabel(map, id);
+    return key === null ? [] : [`${key} ${word}`];
+  }).join('  ');
+}
+
+/** What the status line says while a pane takes the keys: how to get them back. */
+export function paneHint(map: readonly CommandSpec[]): string {
+  const leave = firstKeyLabel(map, 'leave');
+  return `PANE: keys go to the task${leave === null ? '' : `, ${leave} leaves`}`;
 }
 
 export function isCommandId(name: string): name is CommandId {

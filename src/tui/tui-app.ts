@@ -16,6 +16,7 @@ import { logTail, toolChoices } from './tool-choices.js';
 import type { Log } from './tui-log.js';
 import { update } from './update.js';
 import { AppView, type PanePlacement } from './view/app-view.js';
+import { overlayTextRows } from './view/overlay-view.js';
 import { NO_COLOR } from './view/style.js';
 
 /** At most 60 frames a second: faster is invisible and costs CPU a flooding pane should not take. */
@@ -288,8 +289,8 @@ export class TuiApp {
     if (o?.kind !== 'log') return [];
     const dir = new RunStore(this.deps.paths.runsDir).taskDir(o.run_id, o.task_id);
     const lines = logTail(`${dir}/stdout.log`, `${dir}/stderr.log`);
-    // The overlay's box: the screen less two rows around it and its two borders.
-    this.state = update(this.state, { type: 'log-length', lines: lines.length, rows: (this.deps.screen.height as number) - 4 }).state;
+    // The rows the overlay's box shows, in the screen less its status line (as the view lays it out).
+    this.state = update(this.state, { type: 'log-length', lines: lines.length, rows: overlayTextRows((this.deps.screen.height as number) - 1) }).state;
     return lines.length ? lines.map((l) => l.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'))) : ['(no output yet)'];
   }
 

@@ -1,7 +1,7 @@
 import { paletteMatches, type CommandId } from './key-map.js';
 import { applyAgentStates } from './attention.js';
 import { editText } from './text-edit.js';
-import { pageCount } from './layout-math.js';
+import { pageCount, pageSlice } from './layout-math.js';
 import { onNewTaskKey, openForm, submitFailed, submitted } from './new-task-form.js';
 import {
   isLive, MAX_EVENT_LOG, paneTasks, selectedTask, treeRows,
@@ -19,6 +19,11 @@ const SCROLL_STEP = 5;
 
 /** The whole UI logic: pure, so tests drive it without a terminal. */
 export function update(state: AppState, msg: Msg): Step {
+  const step = reduce(state, msg);
+  return { ...step, state: pageOfSelection(step.state) };
+}
+
+function reduce(state: AppState, msg: Msg): Step {
   switch (msg.type) {
     case 'runs':
       return keep(afterRuns(state, { ...state, runs: msg.runs, pids: msg.pids, usage: msg.usage ?? state.usage, selected: state.selected ?? firstTaskKey(msg.runs) }));
@@ -75,6 +80,22 @@ function afterRuns(before: AppState, after: AppState): AppState {
   return next.page > lastPage ? { ...next, page: lastPage } : next;
 }
 
+/** Whether the grid draws this task's pane now: zoomed on it, or on the page shown. */
+function paneShown(state: AppState, taskId: string): boolean {
+  if (state.zoom) return state.selected === `task:${taskId}`;
+  const panes = paneTasks(state);
+  const { first, count } = pageSlice(panes.length, state.maxTiles, state.page);
+  return panes.slice(first, first + count).some((t) => t.task_id === taskId);
+}
+
+/** The page holding the selected task's tile; other selections (a run, a batch task) leave the page where it is. */
+function pageOfSelection(state: AppState): AppState {
+  const at = paneTasks(state).findIndex((t) => `task:${t.task_id}` === state.selected);
+  if (at < 0) return state;
+  const page = Math.floor(at / state.maxTiles);
+  return page === state.page ? state : { ...state, page };
+}
+
 function endedText(t: TaskRow): string {
   return t.exit_code !== null ? `${t.task_id} exited ${t.exit_code}` : `${t.task_id} ${t.status}`;
 }
@@ -95,9 +116,11 @@ function onKey(state: AppState, name: string, ch: string | undefined, seq: strin
   if (state.overlay) return onOverlayKey(state, state.overlay, name, ch);
   if (state.focus === 'pane') {
     const task = selectedTask(state);
-    if (name === 'C-a') return keep({ ...state, focus: 'control' });
+    if (state.keyIndex.get(name) === 'leave') return keep({ ...state, focus: 'control' });
     // The task ended before its rows said so: this key was meant for it, so it is not run as a command.
     if (!task || task.status !== 'running') return keep({ ...state, focus: 'control', message: task ? endedText(task) : null });
+    // Keys go only into a pane the user sees (update keeps the selected pane's page shown; this holds it).
+    if (!paneShown(state, task.task_id)) return keep({ ...state, focus: 'control', message: `${task.task_id}'s pane is not on screen` });
     return keep(state, [{ type: 'input', task_id: task.task_id, data: seq }]);
   }
   const id = state.keyIndex.get(name);
@@ -147,8 +170,13 @@ export function runCommand(state: AppState, id: CommandId): Step {
     case 'page-next':
     case 'page-prev':
     {
-      const lastPage = pageCount(paneTasks(state).length, state.maxTiles) - 1;
-      return keep({ ...state, page: Math.min(lastPage, Math.max(0, state.page + (id === 'page-next' ? 1 : -1))) });
+      const panes = paneTasks(state);
+      const lastPage = pageCount(panes.length, state.maxTiles) - 1;
+      const page = Math.min(lastPage, Math.max(0, state.page + (id === 'page-next' ? 1 : -1)));
+      // A selected pane comes along to the page shown (its first pane): the page follows the selection.
+      const onPane = panes.some((t) => `task:${t.task_id}` === state.selected);
+      const first = panes[page * state.maxTiles];
+      return keep({ ...state, page, selected: onPane && first ? `task:${first.task_id}` : state.selected });
     }
     case 'scroll-up':
     case 'scroll-down': {

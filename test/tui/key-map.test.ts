@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_IDS, helpLines, KEY_MAP, keysLabel, paletteMatches, withOverrides } from '../../src/tui/key-map.js';
+import { COMMAND_IDS, helpLines, KEY_MAP, keysLabel, paletteMatches, paneHint, statusHints, withOverrides } from '../../src/tui/key-map.js';
 import { initialState } from '../../src/tui/app-state.js';
 import { update } from '../../src/tui/update.js';
 import { press, task, withTasks } from './state-fixtures.js';
@@ -124,5 +124,26 @@ describe('update', () => {
     let s = initialState(9);
     for (let i = 0; i < 30; i++) s = update(s, { type: 'log', events: Array.from({ length: 100 }, () => e) }).state;
     expect(s.events.length).toBe(2000);
+  });
+});
+
+describe('a remapped leave key and the status line', () => {
+  const remapped = withOverrides(KEY_MAP, { leave: ['C-b'], quit: ['x'] });
+
+  it('the remapped key leaves the pane, and the old one goes to the task like any other key', () => {
+    const inPane = press(withTasks(task('t-1')), 'enter').state;
+    const s = { ...inPane, keyMap: remapped, keyIndex: initialState(9, remapped).keyIndex };
+    expect(update(s, { type: 'key', name: 'C-a', ch: undefined, seq: '\x01' })).toMatchObject({ state: { focus: 'pane' }, effects: [{ type: 'input', task_id: 't-1', data: '\x01' }] });
+    const left = update(s, { type: 'key', name: 'C-b', ch: undefined, seq: '\x02' });
+    expect(left.effects).toEqual([]);
+    expect(left.state.focus).toBe('control');
+  });
+
+  it('the status line names the keys in force', () => {
+    expect(paneHint(KEY_MAP)).toBe('PANE: keys go to the task, Ctrl-a leaves');
+    expect(statusHints(KEY_MAP)).toBe('? help  : commands  q quit');
+    expect(paneHint(remapped)).toBe('PANE: keys go to the task, Ctrl-b leaves');
+    expect(statusHints(remapped)).toBe('? help  : commands  x quit');
+    expect(helpLines(remapped).find((l) => l.includes('leave the pane'))).toMatch(/^Ctrl-b\s/);
   });
 });

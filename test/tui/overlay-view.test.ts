@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { overlayWidth, visibleOverlayLines } from '../../src/tui/view/overlay-view.js';
+import { overlayHeight, overlayTextRows, overlayWidth, visibleOverlayLines } from '../../src/tui/view/overlay-view.js';
+import { update } from '../../src/tui/update.js';
+import { press, task, withTasks } from './state-fixtures.js';
 
 const numbered = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}`);
 
@@ -43,5 +45,23 @@ describe('how wide an overlay is', () => {
   it('at least 40 columns, and never wider than the window', () => {
     expect(overlayWidth({ title: 't', lines: ['short'] }, 200)).toBe(40);
     expect(overlayWidth({ title: 't', lines: ['x'.repeat(300)] }, 100)).toBe(98);
+  });
+
+  it('the batch log view scrolled all the way back shows its first line at the top (the page update clamps to is the box the view draws)', () => {
+    const log = Array.from({ length: 300 }, (_, i) => `line ${i + 1}`);
+    // A 48-row screen: 47 rows above the status line, the box a row short of them above and below.
+    const area = 47;
+    let s = press(withTasks(task('t-b', { mode: 'batch' })), 'enter').state;
+    s = update(s, { type: 'log-length', lines: log.length, rows: overlayTextRows(area) }).state;
+    const shown = (st: typeof s) => {
+      const back = st.overlay?.kind === 'log' ? st.overlay.back : -1;
+      return visibleOverlayLines({ title: 't', lines: log, tail: true, back }, overlayHeight(log.length, area) - 2);
+    };
+    expect(shown(s).at(-1)).toBe('line 300');
+    expect(shown(press(s, 'home').state)[0]).toBe('line 1');
+    // PgUp all the way gets there too, and the first ↓ after it moves at once.
+    const paged = press(s, ...Array<string>(20).fill('pageup')).state;
+    expect(shown(paged)[0]).toBe('line 1');
+    expect(shown(press(paged, 'down').state)[0]).toBe('line 2');
   });
 });

@@ -82,6 +82,41 @@ describe('update at the edges', () => {
     expect(update(s, runsMsg(...tasks.slice(0, 3))).state.page).toBe(0);
   });
 
+  it('the grid shows the selected pane\'s page: restored, moved to with j/k, and Enter types into a pane on screen', () => {
+    const tasks = Array.from({ length: 10 }, (_, i) => task(`t-${i}`));
+    // The restored selection (the newest task) is the tenth pane: page 2 of 9 tiles a page.
+    let s = update(initialState(9), runsMsg(...tasks)).state;
+    expect(s).toMatchObject({ selected: 'task:t-9', page: 1 });
+    s = press(s, 'k').state;
+    expect(s).toMatchObject({ selected: 'task:t-8', page: 0 });
+    s = press(s, 'j').state;
+    expect(s).toMatchObject({ selected: 'task:t-9', page: 1 });
+    const typed = press(s, 'enter', 'x');
+    expect(typed.state).toMatchObject({ focus: 'pane', page: 1 });
+    expect(typed.effects).toEqual([{ type: 'input', task_id: 't-9', data: 'x' }]);
+    // Up to the run and down again: a run selected leaves the page; its first task's pane brings page 1 back.
+    s = press(s, ...Array<string>(10).fill('k')).state;
+    expect(s).toMatchObject({ selected: 'run:RUN-1', page: 0 });
+    // Paging with a pane selected takes the selection along, so it stays in view.
+    s = press(s, 'j', ']').state;
+    expect(s).toMatchObject({ selected: 'task:t-9', page: 1 });
+    s = press(s, '[').state;
+    expect(s).toMatchObject({ selected: 'task:t-0', page: 0 });
+    // A selection on a batch task leaves paging free.
+    const mixed = update(initialState(9), runsMsg(...tasks, task('t-b', { mode: 'batch', status: 'succeeded' }))).state;
+    expect(mixed.selected).toBe('task:t-b');
+    expect(press(mixed, ']').state).toMatchObject({ selected: 'task:t-b', page: 1 });
+  });
+
+  it('a key never reaches a pane that is off screen: the keys come back instead', () => {
+    const tasks = Array.from({ length: 10 }, (_, i) => task(`t-${i}`));
+    const inPane = press(update(initialState(9), runsMsg(...tasks)).state, 'enter').state;
+    // A state update() itself never makes: the typed-into pane on a page not shown.
+    const step = update({ ...inPane, page: 0 }, { type: 'key', name: 'x', ch: 'x', seq: 'x' });
+    expect(step.effects).toEqual([]);
+    expect(step.state).toMatchObject({ focus: 'control', message: "t-9's pane is not on screen" });
+  });
+
   it('a submit waits for the daemon in the form: a refusal shows in it with everything typed, an acceptance closes it', () => {
     let s = update(withTasks(), { type: 'tools', tools: TOOLS }).state;
     const submit = press(s, 'enter', 'h', 'i', 'enter', 'n', 'o', 's', 'u', 'c', 'h', '=', '1', 'enter');

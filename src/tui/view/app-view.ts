@@ -1,10 +1,11 @@
 import blessed from 'blessed';
 import type { PaneLayout } from '../../core/pane-layout-schema.js';
 import { paneTasks, selectedTask, type AppState } from '../app-state.js';
+import { paneHint, statusHints } from '../key-map.js';
 import { layoutRects, pageCount, pageSlice, tileRects, type Rect } from '../layout-math.js';
 import { eventLogLines } from './event-log-view.js';
 import { MetricsView, type MetricsSample } from './metrics-view.js';
-import { overlayContent, overlayWidth, visibleOverlayLines } from './overlay-view.js';
+import { overlayContent, overlayHeight, overlayWidth, visibleOverlayLines } from './overlay-view.js';
 import { runTreeLines } from './run-tree-view.js';
 import { bold, inverse, paint, STATUS_STYLE, styleColor, text } from './style.js';
 import { TerminalTile } from './terminal-tile.js';
@@ -100,20 +101,20 @@ export class AppView {
 
   private placeStatus(state: AppState, cols: number, rows: number, paneCount: number, info: string): void {
     Object.assign(this.status, { left: 0, top: rows, width: cols });
-    const mode = state.focus === 'pane' ? inverse(paint('green', ' PANE: keys go to the task, Ctrl-a leaves ')) : inverse(' CONTROL ');
+    const mode = state.focus === 'pane' ? inverse(paint('green', ` ${text(paneHint(state.keyMap))} `)) : inverse(' CONTROL ');
     const task = selectedTask(state);
     const sel = task ? ` ${paint(STATUS_STYLE[task.status].color, STATUS_STYLE[task.status].symbol)} ${text(`${task.task_id} ${task.status}`)}` : '';
     const pages = pageCount(paneCount, state.maxTiles);
     const page = pages > 1 ? ` page ${Math.min(state.page, pages - 1) + 1}/${pages}` : '';
     const msg = state.message ? `  ${bold(text(state.message, 80))}` : '';
-    this.status.setContent(`${mode}${sel}${page}${msg}  ${text(info)}  ? help  : commands  q quit`);
+    this.status.setContent(`${mode}${sel}${page}${msg}  ${text(info)}  ${text(statusHints(state.keyMap))}`);
   }
 
   private placeOverlay(state: AppState, cols: number, rows: number, logLines: () => string[]): void {
     if (!state.overlay) return void this.overlay.hide();
     const content = overlayContent(state.overlay, state.keyMap, logLines);
     const width = overlayWidth(content, cols);
-    const height = Math.min(rows - 2, content.lines.length + 2);
+    const height = overlayHeight(content.lines.length, rows);
     Object.assign(this.overlay, { left: Math.floor((cols - width) / 2), top: Math.floor((rows - height) / 2), width, height });
     this.overlay.setLabel(` ${content.title} `);
     this.overlay.setContent(visibleOverlayLines(content, height - 2).join('\n'));

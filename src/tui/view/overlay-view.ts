@@ -26,6 +26,19 @@ export function overlayWidth(content: OverlayContent, cols: number): number {
   return Math.min(cols - 2, Math.max(40, ...content.lines.map((l) => columns(l) + 4), columns(content.title) + 6));
 }
 
+/** An overlay's box height in an area `rows` tall: its lines and two borders, a row left free above and below. */
+export function overlayHeight(lineCount: number, rows: number): number {
+  return Math.min(rows - 2, lineCount + 2);
+}
+
+/**
+ * Rows of text an overlay shows at most in an area `rows` tall: the batch log view's page,
+ * and how far back it can scroll (total less this) before its first line is at the top.
+ */
+export function overlayTextRows(rows: number): number {
+  return overlayHeight(Number.MAX_SAFE_INTEGER, rows) - 2;
+}
+
 export function visibleOverlayLines(content: OverlayContent, rows: number): string[] {
   const { lines } = content;
   if (lines.length <= rows) return lines;
