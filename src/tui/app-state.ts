@@ -14,16 +14,19 @@ export interface ToolChoice {
   description: string;
   /** `{placeholder}`s the tool's templates use besides prompt: asked for as KEY=VALUE. */
   placeholders: string[];
+  /** false: no template of the tool has `{prompt}`, so the new-task form does not ask for one. */
+  usesPrompt?: boolean;
 }
 
 /** What the UI is asking for on top of the panes: one at a time. */
 export type Overlay =
   | { kind: 'help' }
-  | { kind: 'palette'; query: string; index: number }
+  /** `cursor` (here and below): where typing goes in the field being typed, a UTF-16 index; absent, its end. */
+  | { kind: 'palette'; query: string; index: number; cursor?: number }
   | { kind: 'confirm'; question: string; effects: Effect[] }
   /** `pending`: submitted, waiting for the daemon; `error`: why the last submit was refused. */
-  | { kind: 'new-task'; step: 'tool' | 'prompt' | 'vars'; tools: ToolChoice[]; index: number; prompt: string; vars: string; pending: boolean; error: string | null }
-  | { kind: 'filter'; draft: string }
+  | { kind: 'new-task'; step: 'tool' | 'prompt' | 'vars'; tools: ToolChoice[]; index: number; prompt: string; vars: string; pending: boolean; error: string | null; cursor?: number }
+  | { kind: 'filter'; draft: string; cursor?: number }
   /** `back`: lines scrolled back from the newest (0 follows the output); `total`: lines the view last read. */
   | { kind: 'log'; run_id: string; task_id: string; back: number; total: number };
 

@@ -27,18 +27,27 @@ export function onNewTaskKey(state: AppState, form: NewTaskForm, name: string, c
       const delta = name === 'down' || ch === 'j' ? 1 : -1;
       return set({ ...form, index: Math.min(Math.max(0, form.index + delta), form.tools.length - 1) });
     }
-    if (name === 'enter') return set({ ...form, step: 'prompt' });
+    // A tool with no {prompt} in its templates would drop what was typed: it is not asked for.
+    if (name === 'enter') return set({ ...form, step: asksPrompt(form) ? 'prompt' : 'vars', cursor: undefined });
     return { state, effects: [] };
   }
+  // Between the fields: the cursor goes to the end of the one entered.
+  if (form.step === 'prompt' && (name === 'down' || name === 'tab')) return set({ ...form, step: 'vars', cursor: undefined });
+  if (form.step === 'vars' && (name === 'up' || name === 'S-tab') && asksPrompt(form)) return set({ ...form, step: 'prompt', cursor: undefined });
   const field = form.step === 'prompt' ? form.prompt : form.vars;
-  const r = editText(field, name, ch);
+  const r = editText(field, name, ch, form.cursor);
   if (r.kind === 'cancel') return { state: close, effects: [] };
-  if (r.kind === 'text') return set(form.step === 'prompt' ? { ...form, prompt: r.value } : { ...form, vars: r.value });
-  if (form.step === 'prompt') return set({ ...form, step: 'vars' });
+  if (r.kind === 'text') return set(form.step === 'prompt' ? { ...form, prompt: r.value, cursor: r.cursor } : { ...form, vars: r.value, cursor: r.cursor });
+  if (form.step === 'prompt') return set({ ...form, step: 'vars', cursor: undefined });
   const vars = parseVars(form.vars);
   if (typeof vars === 'string') return set({ ...form, error: vars });
   const tool = form.tools[form.index]!;
-  return { state: { ...state, overlay: { ...form, pending: true, error: null } }, effects: [{ type: 'submit', tool: tool.name, prompt: form.prompt || null, set: vars }] };
+  return { state: { ...state, overlay: { ...form, pending: true, error: null } }, effects: [{ type: 'submit', tool: tool.name, prompt: asksPrompt(form) ? form.prompt || null : null, set: vars }] };
+}
+
+/** Whether the chosen tool takes a prompt (a tool list without the answer: it does, as before). */
+export function asksPrompt(form: NewTaskForm): boolean {
+  return form.tools[form.index]?.usesPrompt !== false;
 }
 
 /** The daemon accepted the task: the form's work is done, the new task is selected. */

@@ -11,8 +11,9 @@ export function toolChoices(toolsFile: string): ToolChoice[] {
   const builtins = new Set<string>(BUILTIN_PLACEHOLDERS);
   return Object.entries(tools).map(([name, spec]) => {
     const templates = [...spec.cmd, ...Object.values(spec.env ?? {}), spec.cwd ?? '', spec.stdin ?? ''];
-    const placeholders = [...new Set(templates.flatMap(placeholdersOf))].filter((p) => !builtins.has(p));
-    return { name, mode: spec.mode, description: spec.description ?? spec.cmd.join(' '), placeholders };
+    const used = new Set(templates.flatMap(placeholdersOf));
+    const placeholders = [...used].filter((p) => !builtins.has(p));
+    return { name, mode: spec.mode, description: spec.description ?? spec.cmd.join(' '), placeholders, usesPrompt: used.has('prompt') };
   });
 }
 

@@ -248,10 +248,10 @@ function onOverlayKey(state: AppState, overlay: Overlay, name: string, ch: strin
       if (ch === 'y' || ch === 'Y') return keep(close, overlay.effects);
       return keep({ ...close, message: 'not done' });
     case 'filter': {
-      const r = editText(overlay.draft, name, ch);
+      const r = editText(overlay.draft, name, ch, overlay.cursor);
       if (r.kind === 'cancel') return keep({ ...close, filter: '' });
       if (r.kind === 'submit') return keep(close);
-      return keep({ ...state, filter: r.value, overlay: { kind: 'filter', draft: r.value } });
+      return keep({ ...state, filter: r.value, overlay: { kind: 'filter', draft: r.value, cursor: r.cursor } });
     }
     case 'palette': {
       const matches = paletteMatches(state.keyMap, overlay.query);
@@ -259,13 +259,14 @@ function onOverlayKey(state: AppState, overlay: Overlay, name: string, ch: strin
         const index = Math.min(Math.max(0, overlay.index + (name === 'down' ? 1 : -1)), Math.max(0, matches.length - 1));
         return keep({ ...state, overlay: { ...overlay, index } });
       }
-      const r = editText(overlay.query, name, ch);
+      const r = editText(overlay.query, name, ch, overlay.cursor);
       if (r.kind === 'cancel') return keep(close);
       if (r.kind === 'submit') {
         const chosen = matches[overlay.index];
         return chosen ? runCommand(close, chosen.id) : keep(close);
       }
-      return keep({ ...state, overlay: { ...overlay, query: r.value, index: 0 } });
+      // Moving the cursor keeps the selection; a changed query starts again from its best match.
+      return keep({ ...state, overlay: { ...overlay, query: r.value, index: r.value === overlay.query ? overlay.index : 0, cursor: r.cursor } });
     }
     case 'new-task':
       return onNewTaskKey(state, overlay, name, ch);

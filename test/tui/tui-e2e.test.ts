@@ -67,9 +67,9 @@ const tileOf = (taskId: string) => new RegExp(`┌─ ${taskId} shell`);
 async function newShell(t: TmuxTui): Promise<string> {
   t.keys('n');
   await t.waitFor(/new task: pick a tool/);
-  t.keys('Enter'); // shell is first
-  await t.waitFor(/prompt:/);
-  t.keys('Enter', 'Enter');
+  t.keys('Enter'); // shell is first; it takes no {prompt}, so the form asks only for variables
+  await t.waitFor(/variables:/);
+  t.keys('Enter');
   const screen = await t.waitFor(/started (t-\w+)/, 'the started message');
   return /started (t-\w+)/.exec(screen)![1]!;
 }

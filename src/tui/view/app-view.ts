@@ -112,7 +112,7 @@ export class AppView {
 
   private placeOverlay(state: AppState, cols: number, rows: number, logLines: () => string[]): void {
     if (!state.overlay) return void this.overlay.hide();
-    const content = overlayContent(state.overlay, state.keyMap, logLines);
+    const content = overlayContent(state.overlay, state.keyMap, logLines, cols);
     const width = overlayWidth(content, cols);
     const height = overlayHeight(content.lines.length, rows);
     Object.assign(this.overlay, { left: Math.floor((cols - width) / 2), top: Math.floor((rows - height) / 2), width, height });

@@ -1,5 +1,6 @@
 import { helpLines, keysLabel, paletteMatches, type CommandSpec } from '../key-map.js';
 import type { Overlay } from '../app-state.js';
+import { fieldLine } from './field-line.js';
 import { bold, columns, inverse, paint, text } from './style.js';
 
 export interface OverlayContent {
@@ -55,8 +56,11 @@ export function visibleOverlayLines(content: OverlayContent, rows: number): stri
   return [...pinned, ...rest.slice(start, start + room)];
 }
 
-/** What an overlay shows; the batch log view's lines come from the caller (they are read from disk). */
-export function overlayContent(overlay: Overlay, keyMap: readonly CommandSpec[], logLines: () => string[]): OverlayContent {
+/**
+ * What an overlay shows; the batch log view's lines come from the caller (they are read from disk).
+ * `cols`, the window's width, is what a text field scrolls within to keep its cursor in view.
+ */
+export function overlayContent(overlay: Overlay, keyMap: readonly CommandSpec[], logLines: () => string[], cols = Infinity): OverlayContent {
   switch (overlay.kind) {
     case 'help':
       return { title: 'keys (any key closes)', lines: helpLines(keyMap).map((l) => text(l)) };
@@ -64,7 +68,7 @@ export function overlayContent(overlay: Overlay, keyMap: readonly CommandSpec[],
       const matches = paletteMatches(keyMap, overlay.query);
       return {
         title: 'command palette (type to filter, ↑↓, Enter runs, Esc closes)',
-        lines: [`: ${text(overlay.query)}█`, '', ...matches.map((m, i) => {
+        lines: [fieldLine(': ', overlay.query, overlay.cursor, cols), '', ...matches.map((m, i) => {
           const line = `${m.id.padEnd(14)} ${keysLabel(m).padEnd(10)} ${m.title}`;
           return i === overlay.index ? inverse(text(line)) : text(line);
         })],
@@ -75,7 +79,7 @@ export function overlayContent(overlay: Overlay, keyMap: readonly CommandSpec[],
     case 'confirm':
       return { title: 'confirm', lines: [text(overlay.question), '', bold('y') + ' yes    any other key: no'] };
     case 'filter':
-      return { title: 'filter (Enter keeps, Esc clears)', lines: [`/ ${text(overlay.draft)}█`] };
+      return { title: 'filter (Enter keeps, Esc clears)', lines: [fieldLine('/ ', overlay.draft, overlay.cursor, cols)] };
     case 'log':
       return {
         title: `output of ${overlay.task_id}${overlay.back > 0 ? ', scrolled back' : ''} (↑↓ PgUp PgDn Home End scroll, any other key closes)`,
@@ -95,13 +99,16 @@ export function overlayContent(overlay: Overlay, keyMap: readonly CommandSpec[],
           focus: overlay.index,
         };
       const vars = tool?.placeholders.length ? `variables it uses: ${tool.placeholders.join(' ')}` : 'no variables needed';
+      const takesPrompt = tool?.usesPrompt !== false;
       return {
         title: `new task: ${tool?.name ?? ''} (Enter next, Esc cancels)`,
         lines: [
-          `prompt:    ${text(overlay.prompt)}${overlay.step === 'prompt' ? '█' : ''}`,
-          overlay.step === 'vars' ? `variables: ${text(overlay.vars)}█` : '',
+          takesPrompt ? fieldLine('prompt:    ', overlay.prompt, overlay.cursor, cols, overlay.step === 'prompt') : text(`prompt:    none: ${tool?.name ?? ''} takes no {prompt}`),
+          overlay.step === 'vars' ? fieldLine('variables: ', overlay.vars, overlay.cursor, cols) : '',
           '',
-          text(overlay.step === 'vars' ? `KEY=VALUE KEY2="two words"; ${vars}` : 'type the prompt, Enter for the variables'),
+          text(overlay.step === 'vars'
+            ? `KEY=VALUE KEY2="two words"; ${vars}${takesPrompt ? '; ↑ back to the prompt' : ''}`
+            : 'type the prompt (←→ Home End move), Enter for the variables'),
           ...(overlay.pending ? ['', text('submitting…')] : overlay.error ? ['', paint('red', text(overlay.error))] : []),
         ],
       };
