@@ -1,4 +1,4 @@
-import blessed from 'blessed';
+import { nearestColour } from './colour-fit.js';
 import type xtermHeadless from '@xterm/headless';
 
 type Terminal = InstanceType<typeof xtermHeadless.Terminal>;
@@ -30,8 +30,9 @@ export interface CellRenderOptions {
  * Turns a headless terminal's screen into blessed cells. Only the parsed buffer is
  * read, so nothing the task sent (OSC 52, titles, DCS, mode changes) can reach the
  * user's terminal: what blessed writes is generated from these cells alone.
- * Colours: palette 0-255 as is, true colour matched to the nearest of 256; blessed
- * reduces further to what the terminal has (16 or 8).
+ * Colours: palette 0-255 as is, true colour matched to the nearest of 256 (not with
+ * blessed's match: building its 8-colour table left every palette RGB cached as one of
+ * 8, so #808080 came out yellow); colour-fit reduces further to what the terminal has.
  */
 export function renderCells(term: Terminal, cols: number, rows: number, opts: CellRenderOptions): Cell[][] {
   const buffer = term.buffer.active;
@@ -84,15 +85,13 @@ function attrOf(c: BufferCell, color: boolean): number {
 }
 
 const rgbCache = new Map<number, number>();
-// blessed's nearest-of-256 match takes (r, g, b) and returns an index; its typings only know the hex form.
-const matchColor = (blessed.colors as unknown as { match(r: number, g: number, b: number): number }).match;
 
 function colorOf(isDefault: boolean, isRgb: boolean, value: number): number {
   if (isDefault) return DEFAULT_COLOR;
   if (!isRgb) return value & 0xff;
   let mapped = rgbCache.get(value);
   if (mapped === undefined) {
-    mapped = matchColor((value >> 16) & 255, (value >> 8) & 255, value & 255);
+    mapped = nearestColour((value >> 16) & 255, (value >> 8) & 255, value & 255, true);
     rgbCache.set(value, mapped);
   }
   return mapped;

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { DaemonUnreachable, ensureDaemon } from '../client/ensure-daemon.js';
 import { ConfigError } from '../config/config-error.js';
 import { resolveWorkspace, workspacePaths, workspaceProblem } from '../workspace/workspace-paths.js';
-import { blessedTerminal } from './terminal-type.js';
+import { blessedTerminal, terminalColours } from './terminal-type.js';
 import { loadLayout } from './layout-preset.js';
 import { startMirrorIfAvailable } from './mirror-hook.js';
 import { TerminalGuard } from './terminal-guard.js';
@@ -91,7 +91,9 @@ export async function runTui(argv: string[]): Promise<number> {
   const screen = blessed.screen({ smartCSR: true, fullUnicode: true, forceUnicode: true, warnings: false, autoPadding: false, dockBorders: false, terminal: blessedTerminal(process.env) } as blessed.Widgets.IScreenOptions);
   // Draw box lines as Unicode, not the terminal's alternate charset: tmux and modern terminals render them
   // the same, and a task's own line-drawing text then reaches the screen unchanged.
-  (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+  const tput = (screen as unknown as { tput: { brokenACS: boolean; colors: number } }).tput;
+  tput.brokenACS = true;
+  tput.colors = terminalColours(process.env, tput.colors);
   guard.own(screen);
   // Clicks select panes and the wheel scrolls them (Shift-drag still selects text in most terminals).
   screen.enableMouse();

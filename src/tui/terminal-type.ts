@@ -12,3 +12,13 @@ export function blessedTerminal(env: Readonly<Record<string, string | undefined>
   const manyColours = /-256colou?r$/.test(term) || /^(truecolor|24bit)$/i.test(env.COLORTERM ?? '');
   return manyColours ? 'xterm-256color' : undefined;
 }
+
+/**
+ * How many colours to draw with, given what blessed found. blessed has no terminfo for
+ * a TERM it cannot read (xterm-16color without ncurses-term installed, screen-16color)
+ * and falls back to xterm's 8, which took bright colours away from a terminal that
+ * announces 16. A TERM ending in -16color gets its 16.
+ */
+export function terminalColours(env: Readonly<Record<string, string | undefined>>, found: number): number {
+  return /-16colou?r$/.test(env.TERM ?? '') ? Math.max(found, 16) : found;
+}

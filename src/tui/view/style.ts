@@ -4,6 +4,8 @@ import { displayWidth } from '../../core/display-width.js';
 import { oneLine } from '../../core/terminal-text.js';
 // blessed must measure wide characters as the terminal does before any screen draws.
 import './blessed-wide-chars.js';
+// ... and reduce colours so that gray stays visible with 8 or 16 colours.
+import './blessed-colour-fit.js';
 
 /** NO_COLOR (no-color.org): any non-empty value turns colour off; bold and inverse stay. */
 export const NO_COLOR = Boolean(process.env.NO_COLOR);
