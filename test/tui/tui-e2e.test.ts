@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../src/client/daemon-client.js';
 import { codePointWidth, displayWidth } from '../../src/core/display-width.js';
 import type { ScreenText } from '../../src/core/protocol.js';
 import { workspacePaths } from '../../src/workspace/workspace-paths.js';
-import { TestWorkspace } from '../helpers/workspace.js';
+import { REPO, TestWorkspace } from '../helpers/workspace.js';
 import { TmuxTui } from './tmux-tui.js';
 
 const GATED_TOOLS = `version: 1
@@ -179,6 +179,56 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
     await tui.waitExit();
   });
 
+  it('the grid shows the page of the selected pane (restored, or moved to with j/k), and Enter types into the pane on screen', async () => {
+    const { ws, tui } = open('version: 1\ndefaults:\n  max_parallel: 12\n'); // ten shells at once, none queued
+    const ids: string[] = [];
+    for (let i = 1; i <= 10; i++) ids.push((await ws.run(['shell', '--title', `p${i}`])).taskId);
+    const [first, ninth, tenth] = [ids[0]!, ids[8]!, ids[9]!];
+    const status = (s: string) => s.split('\n').find((l) => l.includes('CONTROL') || l.includes('PANE:')) ?? '';
+    tui.start();
+    // The restored selection is the newest task: its page (the tenth pane, alone on page 2) shows.
+    await tui.waitFor((s) => /page 2\/2/.test(status(s)) && status(s).includes(tenth) && tileOf(tenth).test(s) && !tileOf(first).test(s), 'page 2 with the selected tenth pane');
+    tui.keys('k');
+    await tui.waitFor((s) => /page 1\/2/.test(status(s)) && status(s).includes(ninth) && tileOf(first).test(s) && !tileOf(tenth).test(s), 'k: the ninth pane and page 1');
+    tui.keys('j');
+    await tui.waitFor((s) => /page 2\/2/.test(status(s)) && status(s).includes(tenth) && tileOf(tenth).test(s), 'j: the tenth pane and page 2 again');
+    tui.keys('Enter');
+    await tui.waitFor(/PANE: keys go to the task/);
+    tui.type('echo VISIBLE-$((6*7))');
+    tui.keys('Enter');
+    await tui.waitFor(/VISIBLE-42/, 'the echo in the pane on screen');
+    expect((await screenOf(tui.workspace, tenth)).lines.join('\n')).toContain('VISIBLE-42');
+    tui.keys('C-a');
+    await tui.waitFor(/CONTROL/);
+    tui.keys('q');
+    await tui.waitExit();
+  });
+
+  it('a preset that remaps leave and quit: the new key leaves the pane, the old one reaches the task, the status line names them', async () => {
+    const { ws, tui } = open();
+    const taskId = (await ws.run(['shell'])).taskId;
+    mkdirSync(join(ws.root, 'panes'), { recursive: true });
+    writeFileSync(join(ws.root, 'panes', 'remap.yaml'), `${readFileSync(join(REPO, 'panes', 'default.yaml'), 'utf8')}keys:\n  leave: [C-b]\n  quit: [x]\n`);
+    tui.start(['--layout', 'remap']);
+    await tui.waitFor((s) => tileOf(taskId).test(s) && /\? help\s+: commands\s+x quit/.test(s), 'the remapped quit key on the status line');
+    tui.keys('Enter');
+    await tui.waitFor(/PANE: keys go to the task, Ctrl-b leaves/);
+    // Ctrl-a is the shell's now (readline: start of line), so the second command lands before the first.
+    tui.type('echo B-$((2+3))');
+    tui.keys('C-a');
+    tui.type('echo A-$((1+1)); ');
+    tui.keys('Enter');
+    await tui.waitFor((s) => /A-2\s/.test(s) && /B-5\s/.test(s), 'both echoes: the shell got Ctrl-a');
+    const lines = (await screenOf(tui.workspace, taskId)).lines;
+    expect(lines.indexOf('A-2')).toBeGreaterThan(-1);
+    expect(lines.indexOf('B-5')).toBe(lines.indexOf('A-2') + 1);
+    expect(tui.screen()).toMatch(/PANE: keys go to the task/);
+    tui.keys('C-b');
+    await tui.waitFor(/CONTROL/);
+    tui.keys('x');
+    expect((await tui.waitExit()).status).toBe(0);
+  });
+
   it('a click whose press and release arrive in one read selects a pane; the wheel scrolls it back and forth', async () => {
     const { ws, tui } = open();
     const first = (await ws.run(['shell'])).taskId;
@@ -310,6 +360,9 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
     tui.keys('PageUp');
     // The whole condition in one capture: a capture can land in the middle of drawing a frame.
     await tui.waitFor((s) => s.includes('scrolled back') && !/row 300\b/.test(s) && /row 2\d\d\b/.test(s), 'the log scrolled back a page');
+    tui.keys('Home');
+    // The first line at the top of the box: the row under its top border.
+    await tui.waitFor((s) => { const rows = s.split('\n'); const top = rows.findIndex((l) => l.includes('output of')); return top >= 0 && /│row 1\s/.test(rows[top + 1] ?? ''); }, 'Home: row 1 at the top');
     tui.keys('End');
     await tui.waitFor((s) => /row 300\b/.test(s) && !s.includes('scrolled back'), 'the log following again');
     tui.keys('Escape');
