@@ -5,7 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../config/config-error.js';
 import { locate, locateValue } from '../config/yaml-locate.js';
 import { PaneLayout } from '../core/pane-layout-schema.js';
-import { COMMAND_IDS, isCommandId } from './key-map.js';
+import { COMMAND_IDS, isCommandId, KEY_MAP, withOverrides, type CommandId } from './key-map.js';
 
 /** The presets shipped with the package: a workspace's own `panes/` wins over them. */
 const PACKAGE_PANES = fileURLToPath(new URL('../../panes', import.meta.url));
@@ -47,9 +47,18 @@ export function parseLayoutText(text: string, file: string): PaneLayout {
   const parsed = PaneLayout.safeParse(doc.toJS() ?? {});
   if (parsed.success) {
     const unknown = Object.keys(parsed.data.keys).find((k) => !isCommandId(k));
-    if (unknown === undefined) return parsed.data;
-    const pos = locate(doc, lines, ['keys', unknown]);
-    throw new ConfigError(file, pos.line, pos.col, `keys.${unknown}: no such command (one of ${COMMAND_IDS.join(', ')})`);
+    if (unknown !== undefined) {
+      const pos = locate(doc, lines, ['keys', unknown]);
+      throw new ConfigError(file, pos.line, pos.col, `keys.${unknown}: no such command (one of ${COMMAND_IDS.join(', ')})`);
+    }
+    // Without a leave key, keys typed into a pane could never come back to the control plane.
+    const overrides = parsed.data.keys as Partial<Record<CommandId, string[]>>;
+    const leave = withOverrides(KEY_MAP, overrides).find((c) => c.id === 'leave')!;
+    if (leave.keys.length > 0) return parsed.data;
+    const defaults = KEY_MAP.find((c) => c.id === 'leave')!.keys;
+    const taker = Object.entries(overrides).find(([, keys]) => keys?.some((k) => defaults.includes(k)))![0];
+    const pos = locate(doc, lines, ['keys', taker]);
+    throw new ConfigError(file, pos.line, pos.col, `keys.${taker}: takes leave's only key: give leave another (leave: [KEY])`);
   }
   const issue = parsed.error.issues[0]!;
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : [...issue.path];

@@ -61,6 +61,9 @@ describe('layout presets', () => {
     expect(() => parseLayoutText('version: 1\nregions: {}\n', 'y.yaml')).toThrow(/y\.yaml:2:\d+ regions\.terminals: required \(expected object\)/);
     expect(() => parseLayoutText('version: 1\nregions:\n  terminals: { left: 0, top: 0, width: 100, height: 100 }\nkeys:\n  zoom: [f]\n  zooom: [g]\n', 'k.yaml')).toThrow(/k\.yaml:6:3 keys\.zooom: no such command/);
     expect(parseLayoutText('version: 1\nregions:\n  terminals: { left: 0, top: 0, width: 100, height: 100 }\nkeys:\n  zoom: [f]\n', 'k.yaml').keys).toEqual({ zoom: ['f'] });
+    // A binding that takes leave's only key would trap keys in a pane: refused unless leave gets another.
+    expect(() => parseLayoutText('version: 1\nregions:\n  terminals: { left: 0, top: 0, width: 100, height: 100 }\nkeys:\n  zoom: [C-a]\n', 'l.yaml')).toThrow(/l\.yaml:5:3 keys\.zoom: takes leave's only key/);
+    expect(parseLayoutText('version: 1\nregions:\n  terminals: { left: 0, top: 0, width: 100, height: 100 }\nkeys:\n  zoom: [C-a]\n  leave: [C-b]\n', 'l.yaml').keys).toEqual({ zoom: ['C-a'], leave: ['C-b'] });
     expect(() => loadLayout('nope', dir)).toThrow(/no layout 'nope' \(known: .*default.*focus/);
     rmSync(dir, { recursive: true, force: true });
   });
