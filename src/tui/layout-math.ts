@@ -65,6 +65,22 @@ export function pageSlice(total: number, perPage: number, page: number): { page:
   return { page: p, first, count: Math.max(0, Math.min(perPage, total - first)) };
 }
 
+/**
+ * The smallest tile worth drawing: its border and one row of two columns (a PTY's
+ * minimum width, see innerSize). Smaller, blessed put the title on the bottom border
+ * or below the tile, over the next region.
+ */
+export const MIN_TILE = { width: 4, height: 3 };
+
+export function tileFits(rect: Rect): boolean {
+  return rect.width >= MIN_TILE.width && rect.height >= MIN_TILE.height;
+}
+
+/** Columns a bordered box's title may take: it starts two in and keeps `─┐` at the right. */
+export function labelRoom(boxWidth: number): number {
+  return Math.max(0, boxWidth - 4);
+}
+
 /** The inner size of a bordered tile: what the task's PTY should be. */
 export function innerSize(rect: Rect): { cols: number; rows: number } {
   return { cols: Math.max(2, rect.width - 2), rows: Math.max(2, rect.height - 2) };

@@ -17,7 +17,8 @@ export class ScreenHarness {
   written = '';
   private pending = Promise.resolve();
 
-  constructor(cols: number, rows: number, colors = 256) {
+  /** `options`: more blessed screen options, e.g. the app's `autoPadding: false`. */
+  constructor(cols: number, rows: number, colors = 256, options: Partial<blessed.Widgets.IScreenOptions> = {}) {
     this.host = new Terminal({ cols, rows, allowProposedApi: true });
     useDisplayWidths(this.host); // the user's terminal (tmux, a current terminal) has emoji two columns wide
     const output = Object.assign(new PassThrough(), { columns: cols, rows, isTTY: true });
@@ -28,7 +29,7 @@ export class ScreenHarness {
       this.pending = this.pending.then(() => new Promise<void>((resolve) => this.host.write(text, resolve)));
     });
     this.screen = blessed.screen({
-      input, output, terminal: colors >= 256 ? 'xterm-256color' : 'xterm', fullUnicode: true, forceUnicode: true, warnings: false,
+      input, output, terminal: colors >= 256 ? 'xterm-256color' : 'xterm', fullUnicode: true, forceUnicode: true, warnings: false, ...options,
     } as blessed.Widgets.IScreenOptions);
     (this.screen as unknown as { tput: { brokenACS: boolean; colors: number } }).tput.brokenACS = true;
     (this.screen as unknown as { tput: { colors: number } }).tput.colors = colors;

@@ -2,10 +2,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gridShape, layoutRects, pageSlice, regionRect, tileRects } from '../../src/tui/layout-math.js';
+import { gridShape, labelRoom, layoutRects, pageSlice, regionRect, tileFits, tileRects } from '../../src/tui/layout-math.js';
 import { loadLayout, parseLayoutText } from '../../src/tui/layout-preset.js';
 
 describe('layout maths', () => {
+  it('a tile fits when it holds its border and one row; a title keeps ─┐ clear', () => {
+    const grid = (cols: number, rows: number) => tileRects(layoutRects(loadLayout('default', '/nonexistent').layout, cols, rows - 1).terminals!, 9);
+    expect(grid(60, 18).every(tileFits)).toBe(true);
+    expect(grid(40, 12).every(tileFits)).toBe(false); // 3 rows of 2: borders only
+    expect(tileFits({ left: 0, top: 0, width: 4, height: 3 })).toBe(true);
+    expect(tileFits({ left: 0, top: 0, width: 3, height: 3 })).toBe(false);
+    expect(labelRoom(15)).toBe(11); // from column 2 to 12 of 0-14: column 13 is ─, 14 the corner
+    expect(labelRoom(3)).toBe(0);
+  });
+
   it('shares edges between neighbouring regions at any screen size', () => {
     for (const cols of [80, 97, 160, 211])
       for (const rows of [24, 37, 48]) {

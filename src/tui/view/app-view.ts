@@ -1,19 +1,23 @@
 import blessed from 'blessed';
 import type { PaneLayout } from '../../core/pane-layout-schema.js';
+import { oneLine } from '../../core/terminal-text.js';
 import { paneTasks, selectedTask, type AppState } from '../app-state.js';
 import { paneHint, statusHints } from '../key-map.js';
-import { layoutRects, pageCount, pageSlice, tileRects, type Rect } from '../layout-math.js';
+import { layoutRects, pageCount, pageSlice, tileFits, tileRects, type Rect } from '../layout-math.js';
 import { eventLogLines } from './event-log-view.js';
 import { MetricsView, type MetricsSample } from './metrics-view.js';
 import { overlayContent, overlayHeight, overlayWidth, visibleOverlayLines } from './overlay-view.js';
 import { runTreeLines } from './run-tree-view.js';
-import { bold, inverse, paint, STATUS_STYLE, styleColor, text } from './style.js';
+import { bold, inverse, paint, setBoxLabel, STATUS_STYLE, styleColor, text } from './style.js';
 import { TerminalTile } from './terminal-tile.js';
 
 export interface ViewHooks {
   onPaneClick: (taskId: string) => void;
   onWheel: (taskId: string, lines: number) => void;
 }
+
+const EMPTY_GRID = 'no live interactive task: n then shell starts one';
+const TOO_SMALL = 'panes too small to draw here: z zooms the selected one';
 
 /** Where each shown pane is and how big its inside is. */
 export type PanePlacement = Map<string, { tile: TerminalTile; cols: number; rows: number }>;
@@ -37,10 +41,10 @@ export class AppView {
   ) {
     const border = { type: 'line' as const };
     const style = { border: { fg: styleColor('gray') } };
-    this.runs = blessed.box({ parent: screen, label: ' runs ', border, tags: true, style });
+    this.runs = blessed.box({ parent: screen, border, tags: true, style });
     this.metrics = new MetricsView(screen);
-    this.empty = blessed.box({ parent: screen, label: ' terminals ', border, tags: true, style, content: 'no live interactive task: n then shell starts one' });
-    this.events = blessed.box({ parent: screen, label: ' events ', border, tags: true, style });
+    this.empty = blessed.box({ parent: screen, border, tags: true, style });
+    this.events = blessed.box({ parent: screen, border, tags: true, style });
     this.status = blessed.box({ parent: screen, height: 1, tags: true });
     this.overlay = blessed.box({ parent: screen, border, tags: true, hidden: true, wrap: false, style: { border: { fg: styleColor('yellow') } } });
   }
@@ -57,9 +61,10 @@ export class AppView {
     this.placeBox(this.runs, zoomed ? undefined : rects.runs);
     this.placeBox(this.events, zoomed ? undefined : rects.events);
     this.metrics.place(zoomed ? undefined : rects.metrics);
+    if (rects.runs) setBoxLabel(this.runs, 'runs', rects.runs.width);
     if (rects.runs && !zoomed) this.runs.setContent(runTreeLines(state, rects.runs.width - 2, rects.runs.height - 2).join('\n'));
     if (rects.events && !zoomed) {
-      this.events.setLabel(` events: ${state.eventsScope === 'all' ? 'all runs' : 'selected run'}${state.filter ? ` /${text(state.filter, 20)}` : ''} `);
+      setBoxLabel(this.events, `events: ${state.eventsScope === 'all' ? 'all runs' : 'selected run'}${state.filter ? ` /${oneLine(state.filter, 20)}` : ''}`, rects.events.width);
       this.events.setContent(eventLogLines(state, rects.events.width - 2, rects.events.height - 2).join('\n'));
     }
     if (rects.metrics && !zoomed) this.metrics.show(state, sample);
@@ -67,9 +72,13 @@ export class AppView {
     const area = zoomed ? full : rects.terminals!;
     if (!zoomed) this.gridArea = area;
     const shown = zoomed ? [zoomed] : panes.slice(pageSlice(panes.length, state.maxTiles, state.page).first).slice(0, state.maxTiles);
-    this.placeBox(this.empty, shown.length === 0 ? area : undefined);
+    // Tiles too small for a border and a row are not drawn (blessed put their titles over
+    // the next region); the grid says so instead, and z still shows the selected pane.
+    const tileAreas = tileRects(area, shown.length).every(tileFits) ? tileRects(area, shown.length) : [];
+    this.placeBox(this.empty, tileAreas.length === 0 ? area : undefined);
+    setBoxLabel(this.empty, 'terminals', area.width);
+    this.empty.setContent(shown.length === 0 ? EMPTY_GRID : TOO_SMALL);
     const placement: PanePlacement = new Map();
-    const tileAreas = tileRects(area, shown.length);
     while (this.tiles.length < shown.length)
       this.tiles.push(new TerminalTile(this.screen, (t) => t.taskId && this.hooks.onPaneClick(t.taskId), (t, n) => t.taskId && this.hooks.onWheel(t.taskId, n)));
     this.tiles.forEach((tile, i) => {

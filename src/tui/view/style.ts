@@ -2,6 +2,7 @@ import blessed from 'blessed';
 import type { TaskStatus } from '../../core/status.js';
 import { displayWidth } from '../../core/display-width.js';
 import { oneLine } from '../../core/terminal-text.js';
+import { labelRoom } from '../layout-math.js';
 // blessed must measure wide characters as the terminal does before any screen draws.
 import './blessed-wide-chars.js';
 // ... and reduce colours so that gray stays visible with 8 or 16 colours.
@@ -37,6 +38,26 @@ export const EVENT_COLOR: Record<string, string> = {
 /** Text from a task or a file, made safe for a blessed tag string: no escapes, no tags. */
 export function text(s: string, max = 200): string {
   return blessed.escape(oneLine(s, max));
+}
+
+/**
+ * A box title fitted to a bordered box `boxWidth` wide: ` title ` cut by columns (wide
+ * characters too) so it ends before the top-right corner. blessed does not clip a
+ * label to its box: a long one ran over the corner, the right border and the next
+ * region. '' when not even one character fits. `tags`: escape for a tag-parsing box.
+ */
+export function boxLabel(plain: string, boxWidth: number, tags: boolean): string {
+  const room = labelRoom(boxWidth) - 2; // the spaces either side
+  if (room < 1) return '';
+  const cut = oneLine(plain, room);
+  return ` ${tags ? blessed.escape(cut) : cut} `;
+}
+
+/** Sets a box's title with boxLabel; removes it when nothing fits. */
+export function setBoxLabel(box: blessed.Widgets.BoxElement, plain: string, boxWidth: number): void {
+  const label = boxLabel(plain, boxWidth, (box as unknown as { parseTags?: boolean }).parseTags === true);
+  if (label) box.setLabel(label);
+  else box.removeLabel();
 }
 
 /** Columns a tag string takes on screen: its text without tags, wide characters as two. */

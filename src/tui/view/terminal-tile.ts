@@ -1,6 +1,6 @@
 import blessed from 'blessed';
 import { DEFAULT_ATTR, type Cell } from '../cell-renderer.js';
-import { styleColor } from './style.js';
+import { setBoxLabel, styleColor } from './style.js';
 
 type Coords = { xi: number; xl: number; yi: number; yl: number };
 type ScreenLines = (Cell[] & { dirty?: boolean })[];
@@ -39,8 +39,9 @@ export class TerminalTile {
     return { cols: Math.max(2, (this.box.width as number) - 2), rows: Math.max(2, (this.box.height as number) - 2) };
   }
 
+  /** Call after placing the box: the title is cut to its width. */
   setFrame(label: string, focused: boolean, typing: boolean): void {
-    this.box.setLabel(` ${label} `);
+    setBoxLabel(this.box, label, this.box.width as number);
     const style = this.box.style as { border: { fg?: string; bold?: boolean }; label: { bold?: boolean; inverse?: boolean } };
     style.border.fg = styleColor(typing ? 'green' : focused ? 'yellow' : 'gray');
     style.border.bold = focused;
