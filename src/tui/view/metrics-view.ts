@@ -45,6 +45,9 @@ export function taskCounts(state: AppState): TaskCounts {
   return c;
 }
 
+/** Sparkline titles are `{NAME-fg}` tags and an empty name means white there: `default` keeps them plain under NO_COLOR. */
+const SPARK_TITLE_PLAIN = 'default';
+
 /** Counts and live usage on the left, events/s and CPU sparklines on the right. */
 export class MetricsView {
   private readonly counts: blessed.Widgets.BoxElement;
@@ -52,7 +55,7 @@ export class MetricsView {
 
   constructor(screen: blessed.Widgets.Screen) {
     this.counts = blessed.box({ parent: screen, label: ' metrics ', border: { type: 'line' }, tags: true, style: { border: { fg: styleColor('gray') } } });
-    this.spark = sparkline({ parent: screen, label: ' activity ', border: { type: 'line' }, tags: true, style: { fg: styleColor('cyan'), titleFg: 'white', border: { fg: styleColor('gray') } } });
+    this.spark = sparkline({ parent: screen, label: ' activity ', border: { type: 'line' }, tags: true, style: { fg: styleColor('cyan'), titleFg: styleColor('white') ?? SPARK_TITLE_PLAIN, border: { fg: styleColor('gray') } } });
   }
 
   place(rect: Rect | undefined): void {
