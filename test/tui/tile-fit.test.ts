@@ -69,4 +69,12 @@ describe('tile titles and small tiles', () => {
     expect(lines.slice(rects.terminals!.top, rects.terminals!.top + rects.terminals!.height).join('\n')).toContain('too small');
     expect(lines.slice(rects.events!.top, rects.events!.top + rects.events!.height).join('\n')).not.toMatch(/mla|shell/);
   });
+
+  it('30x10: boxes too low for a title (the metrics, two rows) lose it rather than draw it on their bottom border', async () => {
+    harness = await draw(30, 10, nine());
+    const lines = harness.lines();
+    for (const line of lines.slice(0, -1)) for (const bottom of line.match(/└[^┌└]*/g) ?? []) expect(bottom, line).toMatch(/^└─*┘$/);
+    for (const line of lines.slice(0, -1)) for (const top of line.match(/┌[^┌└]*/g) ?? []) expect(top, line).toMatch(/┐$/);
+    expect(lines.join('\n')).toContain('too small');
+  });
 });

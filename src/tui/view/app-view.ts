@@ -61,10 +61,10 @@ export class AppView {
     this.placeBox(this.runs, zoomed ? undefined : rects.runs);
     this.placeBox(this.events, zoomed ? undefined : rects.events);
     this.metrics.place(zoomed ? undefined : rects.metrics);
-    if (rects.runs) setBoxLabel(this.runs, 'runs', rects.runs.width);
+    if (rects.runs) setBoxLabel(this.runs, 'runs', rects.runs);
     if (rects.runs && !zoomed) this.runs.setContent(runTreeLines(state, rects.runs.width - 2, rects.runs.height - 2).join('\n'));
     if (rects.events && !zoomed) {
-      setBoxLabel(this.events, `events: ${state.eventsScope === 'all' ? 'all runs' : 'selected run'}${state.filter ? ` /${oneLine(state.filter, 20)}` : ''}`, rects.events.width);
+      setBoxLabel(this.events, `events: ${state.eventsScope === 'all' ? 'all runs' : 'selected run'}${state.filter ? ` /${oneLine(state.filter, 20)}` : ''}`, rects.events);
       this.events.setContent(eventLogLines(state, rects.events.width - 2, rects.events.height - 2).join('\n'));
     }
     if (rects.metrics && !zoomed) this.metrics.show(state, sample);
@@ -76,7 +76,7 @@ export class AppView {
     // the next region); the grid says so instead, and z still shows the selected pane.
     const tileAreas = tileRects(area, shown.length).every(tileFits) ? tileRects(area, shown.length) : [];
     this.placeBox(this.empty, tileAreas.length === 0 ? area : undefined);
-    setBoxLabel(this.empty, 'terminals', area.width);
+    setBoxLabel(this.empty, 'terminals', area);
     this.empty.setContent(shown.length === 0 ? EMPTY_GRID : TOO_SMALL);
     const placement: PanePlacement = new Map();
     while (this.tiles.length < shown.length)

@@ -5,7 +5,7 @@ import type { AppState } from '../app-state.js';
 import { formatBytes, type TaskUsage } from '../proc-metrics.js';
 import { formatUsage } from '../token-usage.js';
 import type { Rect } from '../layout-math.js';
-import { bold, paint, styleColor } from './style.js';
+import { bold, paint, setBoxLabel, styleColor } from './style.js';
 
 // The widget alone: blessed-contrib's index loads every widget (maps, canvas) at startup.
 const require = createRequire(import.meta.url);
@@ -54,8 +54,8 @@ export class MetricsView {
   private readonly spark: Sparkline;
 
   constructor(screen: blessed.Widgets.Screen) {
-    this.counts = blessed.box({ parent: screen, label: ' metrics ', border: { type: 'line' }, tags: true, style: { border: { fg: styleColor('gray') } } });
-    this.spark = sparkline({ parent: screen, label: ' activity ', border: { type: 'line' }, tags: true, style: { fg: styleColor('cyan'), titleFg: styleColor('white') ?? SPARK_TITLE_PLAIN, border: { fg: styleColor('gray') } } });
+    this.counts = blessed.box({ parent: screen, border: { type: 'line' }, tags: true, style: { border: { fg: styleColor('gray') } } });
+    this.spark = sparkline({ parent: screen, border: { type: 'line' }, tags: true, style: { fg: styleColor('cyan'), titleFg: styleColor('white') ?? SPARK_TITLE_PLAIN, border: { fg: styleColor('gray') } } });
   }
 
   place(rect: Rect | undefined): void {
@@ -64,6 +64,8 @@ export class MetricsView {
     const half = Math.floor(rect.width * 0.45);
     Object.assign(this.counts, { left: rect.left, top: rect.top, width: half, height: rect.height });
     Object.assign(this.spark, { left: rect.left + half, top: rect.top, width: rect.width - half, height: rect.height });
+    setBoxLabel(this.counts, 'metrics', { width: half, height: rect.height });
+    setBoxLabel(this.spark, 'activity', { width: rect.width - half, height: rect.height });
   }
 
   show(state: AppState, sample: MetricsSample): void {

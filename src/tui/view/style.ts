@@ -53,9 +53,13 @@ export function boxLabel(plain: string, boxWidth: number, tags: boolean): string
   return ` ${tags ? blessed.escape(cut) : cut} `;
 }
 
-/** Sets a box's title with boxLabel; removes it when nothing fits. */
-export function setBoxLabel(box: blessed.Widgets.BoxElement, plain: string, boxWidth: number): void {
-  const label = boxLabel(plain, boxWidth, (box as unknown as { parseTags?: boolean }).parseTags === true);
+/** A bordered box needs this many rows for blessed to put its title on the top border, not below it. */
+const LABEL_MIN_HEIGHT = 3;
+
+/** Sets a box's title with boxLabel for the box's size; removes it when it does not fit. */
+export function setBoxLabel(box: blessed.Widgets.BoxElement, plain: string, size: { width: number; height: number }): void {
+  const fits = size.height >= LABEL_MIN_HEIGHT;
+  const label = fits ? boxLabel(plain, size.width, (box as unknown as { parseTags?: boolean }).parseTags === true) : '';
   if (label) box.setLabel(label);
   else box.removeLabel();
 }

@@ -41,7 +41,7 @@ export class TerminalTile {
 
   /** Call after placing the box: the title is cut to its width. */
   setFrame(label: string, focused: boolean, typing: boolean): void {
-    setBoxLabel(this.box, label, this.box.width as number);
+    setBoxLabel(this.box, label, { width: this.box.width as number, height: this.box.height as number });
     const style = this.box.style as { border: { fg?: string; bold?: boolean }; label: { bold?: boolean; inverse?: boolean } };
     style.border.fg = styleColor(typing ? 'green' : focused ? 'yellow' : 'gray');
     style.border.bold = focused;
