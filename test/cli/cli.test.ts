@@ -107,6 +107,18 @@ describe('lacp listings', () => {
     expect((await child).exitCode).toBe(0);
   });
 
+  it('Ctrl-C stops run --wait, not the task, and says how to cancel it', async () => {
+    const waiting = execa(process.execPath, [LACP_BIN, 'run', 'slow', '--wait'], { cwd: ws.root, env: { LACP_WORKSPACE: ws.root }, reject: false });
+    let taskId = '';
+    waiting.stdout!.on('data', (chunk: Buffer) => (taskId ||= String(chunk).trim().split(' ')[1] ?? ''));
+    await waitFor('the task to start', () => taskId !== '' && ws.taskEvents(taskId).some((e) => e.event === 'task_started'));
+    waiting.kill('SIGINT');
+    const r = await waiting;
+    expect([r.exitCode, String(r.stderr)]).toEqual([130, `lacp: stopped waiting; ${taskId} still runs (lacp cancel ${taskId} stops it)`]);
+    expect(ws.taskEvents(taskId).some((e) => e.event === 'task_completed')).toBe(false);
+    expect((await ws.lacp(['cancel', taskId])).exitCode).toBe(0);
+  });
+
   it('cancel returns only after the tasks ended; cancel --run cancels a whole run', async () => {
     const a = await ws.run(['slow', '--new-run']);
     const b = await ws.run(['slow']);

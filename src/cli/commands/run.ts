@@ -4,6 +4,9 @@ import { parse, parseSets } from '../args.js';
 import { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
 
+/** The shell's code for a command ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
+
 export const RUN_HELP = `lacp run TOOL [--prompt TEXT] [--set KEY=VALUE]... [--run RUN_ID | --new-run] [--phase P] [--role R] [--title T] [--timeout SEC] [--wait]
   Queues one task and prints "<run_id> <task_id>". --wait blocks until it ends and exits with its
   exit code (124 timed out, 130 cancelled, 1 spawn error).`;
@@ -49,7 +52,13 @@ export async function runCommand(argv: string[]): Promise<number> {
       return 0;
     }
     if (!values.json) ctx.print(`${run_id} ${task_id}`);
-    const outcome = await ctx.call<TaskOutcome>('wait', { task_id });
+    // Ctrl-C stops the waiting, not the task: the daemon owns it (as tmux's server owns a pane). Say so.
+    const stopWaiting = () => {
+      process.stderr.write(`lacp: stopped waiting; ${task_id} still runs (lacp cancel ${task_id} stops it)\n`);
+      process.exit(EXIT_INTERRUPTED);
+    };
+    process.once('SIGINT', stopWaiting);
+    const outcome = await ctx.call<TaskOutcome>('wait', { task_id }).finally(() => process.off('SIGINT', stopWaiting));
     if (values.json) ctx.print(JSON.stringify({ run_id, ...outcome }));
     return waitExitCode({
       status: outcome.status as TaskStatus,
