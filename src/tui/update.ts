@@ -17,7 +17,11 @@ export interface Step {
 /** Lines one wheel notch or PgUp moves a pane's history. */
 const SCROLL_STEP = 5;
 
-/** The whole UI logic: pure, so tests drive it without a terminal. */
+/**
+ * The whole UI logic: pure, so tests drive it without a terminal. Whatever a message
+ * did, the grid then shows the selected pane's page: the selection drives the panes,
+ * and a pane taking keys is always one the user sees.
+ */
 export function update(state: AppState, msg: Msg): Step {
   const step = reduce(state, msg);
   return { ...step, state: pageOfSelection(step.state) };
