@@ -2,7 +2,8 @@
 // Issue 3 benchmark. (1) Throughput: `seq 1 1000000` in an interactive task with one
 // subscribed client (acknowledging, as the TUI does), against raw node-pty draining the
 // same command, in the same run. Goal: lacp at least 0.9x raw node-pty's throughput.
-// (2) Daemon memory per idle PTY whose scrollback is full (10,000 lines). Goal <= 15 MB.
+// (2) Daemon memory per idle PTY whose scrollback is full (10,000 lines): RSS growth over a second
+// group of 8 after a first (the first's figure is printed too). Goal <= 15 MB.
 // Also printed: the load average (the machine is shared: a loaded machine slows the lacp
 // path, which needs several times raw node-pty's CPU, far more than raw) and the CPU the
 // daemon (all its threads) and this process (the client's xterm) spent per lacp round.
@@ -104,25 +105,40 @@ try {
   const ratio = raw / ours;
   result({ name: 'pty: throughput vs raw node-pty (x)', value: Number(ratio.toFixed(2)), unit: 'x', goal: '>= 0.9', met: ratio >= 0.9 });
 
-  const before = rssMb(pid);
-  const ids = [];
-  for (let i = 0; i < IDLE_PTYS; i++) ids.push((await client.request('submit', { tool: 'idle' })).task_id);
-  // Full scrollback: wait until each screen shows the last line, then let the heap settle.
-  for (const id of ids) {
-    for (;;) {
-      try {
-        const s = await client.request('screen', { task_id: id });
-        if (s.lines.some((l) => l === '12000')) break;
-      } catch {
-        // not started yet
+  // Idle PTYs with full scrollback, in two groups of IDLE_PTYS. The first group's figure also
+  // holds whatever the heap does after the floods above (heap they left free is reused, so it
+  // can read low; less left, and it reads high); the second group's is the cost of one more PTY.
+  const addIdle = async () => {
+    const group = [];
+    for (let i = 0; i < IDLE_PTYS; i++) group.push((await client.request('submit', { tool: 'idle' })).task_id);
+    // Full scrollback: wait until each screen shows the last line, then let the heap settle.
+    for (const id of group) {
+      for (;;) {
+        try {
+          const s = await client.request('screen', { task_id: id });
+          if (s.lines.some((l) => l === '12000')) break;
+        } catch {
+          // not started yet
+        }
+        await new Promise((r) => setTimeout(r, 50));
       }
-      await new Promise((r) => setTimeout(r, 50));
     }
-  }
-  await new Promise((r) => setTimeout(r, 1000));
-  const perPty = (rssMb(pid) - before) / IDLE_PTYS;
-  console.log(`daemon RSS ${before.toFixed(1)} MB -> ${rssMb(pid).toFixed(1)} MB with ${IDLE_PTYS} idle PTYs, full scrollback`);
-  result({ name: 'pty: daemon memory per idle PTY, full scrollback', value: Number(perPty.toFixed(1)), unit: 'MB', goal: '<= 15', met: perPty <= 15 });
+    await new Promise((r) => setTimeout(r, 1000));
+    return group;
+  };
+  const r0 = rssMb(pid);
+  const ids = await addIdle();
+  const r1 = rssMb(pid);
+  ids.push(...(await addIdle()));
+  const r2 = rssMb(pid);
+  const first = (r1 - r0) / IDLE_PTYS;
+  const perPty = (r2 - r1) / IDLE_PTYS;
+  console.log(
+    `daemon RSS ${r0.toFixed(1)} MB -> ${r1.toFixed(1)} MB with ${IDLE_PTYS} idle PTYs (${first.toFixed(1)} MB each) -> ` +
+      `${r2.toFixed(1)} MB with ${2 * IDLE_PTYS} (${perPty.toFixed(1)} MB each for the second ${IDLE_PTYS}), full scrollback`,
+  );
+  result({ name: 'pty: daemon memory per idle PTY, first 8 after floods', value: Number(first.toFixed(1)), unit: 'MB', goal: null, met: null });
+  result({ name: 'pty: daemon memory per idle PTY, full scrollback (next 8)', value: Number(perPty.toFixed(1)), unit: 'MB', goal: '<= 15', met: perPty <= 15 });
   await client.request('cancel', { task_ids: ids });
   client.close();
 } finally {
