@@ -44,28 +44,27 @@ export class CliContext {
   }
 
   /** The daemon's connection if one answers now; never starts one. */
-  async daemonIfRunning(): Promise<DaemonClient | null> {
-    if (this.client) return this.client;
-    const { DaemonUnreachable, tryConnect } = await import('../client/ensure-daemon.js');
-    try {
-      this.client = await tryConnect(this.paths);
-    } catch (err) {
-      if (err instanceof DaemonUnreachable) throw new CliError(err.message, err.exitCode);
-      throw err;
-    }
-    return this.client;
+  daemonIfRunning(): Promise<DaemonClient | null> {
+    return this.connect((m) => m.tryConnect(this.paths));
   }
 
-  async daemon(): Promise<DaemonClient> {
-    if (this.client) return this.client;
-    const { DaemonUnreachable, ensureDaemon } = await import('../client/ensure-daemon.js');
+  /** The daemon's connection, starting the daemon when none answers. */
+  daemon(): Promise<DaemonClient> {
+    return this.connect((m) => m.ensureDaemon(this.paths));
+  }
+
+  /** Connects once per command; an unreachable daemon becomes the CLI's one line and exit code. */
+  private async connect<C extends DaemonClient | null>(how: (m: typeof import('../client/ensure-daemon.js')) => Promise<C>): Promise<C> {
+    if (this.client) return this.client as C;
+    const m = await import('../client/ensure-daemon.js');
     try {
-      this.client = await ensureDaemon(this.paths);
+      const client = await how(m);
+      this.client = client;
+      return client;
     } catch (err) {
-      if (err instanceof DaemonUnreachable) throw new CliError(err.message, err.exitCode);
+      if (err instanceof m.DaemonUnreachable) throw new CliError(err.message, err.exitCode);
       throw err;
     }
-    return this.client;
   }
 
   /** A request whose error answer becomes the CLI's one line and exit code. */
