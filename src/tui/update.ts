@@ -211,7 +211,7 @@ function cyclePane(state: AppState, delta: number): AppState {
   if (panes.length === 0) return { ...state, message: 'no live interactive task' };
   const at = panes.findIndex((t) => `task:${t.task_id}` === state.selected);
   const next = at < 0 ? 0 : (at + delta + panes.length) % panes.length;
-  return { ...state, selected: `task:${panes[next]!.task_id}`, page: Math.floor(next / state.maxTiles) };
+  return { ...state, selected: `task:${panes[next]!.task_id}` }; // update() shows its page
 }
 
 /** Where a key moves the batch log view (lines back from the newest), or null: the key closes it. */

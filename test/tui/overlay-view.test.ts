@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { overlayHeight, overlayTextRows, overlayWidth, visibleOverlayLines } from '../../src/tui/view/overlay-view.js';
+import { text } from '../../src/tui/view/style.js';
 import { update } from '../../src/tui/update.js';
 import { press, task, withTasks } from './state-fixtures.js';
 
@@ -40,6 +41,11 @@ describe('how wide an overlay is', () => {
     const cjk = `{bold}日本語のログ行{/bold}${'x'.repeat(40)}`; // 7 wide characters: 14 columns, then 40
     expect(overlayWidth({ title: 'log', lines: [cjk] }, 200)).toBe(14 + 40 + 4);
     expect(overlayWidth({ title: 'log', lines: ['😀'.repeat(30)] }, 200)).toBe(60 + 4);
+  });
+
+  it('counts a brace of the text as the column it takes', () => {
+    const braces = text('{'.repeat(30) + '}'.repeat(30)); // escaped as {open} / {close} tags
+    expect(overlayWidth({ title: 'log', lines: [braces] }, 200)).toBe(60 + 4);
   });
 
   it('at least 40 columns, and never wider than the window', () => {

@@ -66,8 +66,10 @@ export function setBoxLabel(box: blessed.Widgets.BoxElement, plain: string, size
 
 /** Columns a tag string takes on screen: its text without tags, wide characters as two. */
 export function columns(tagged: string): number {
-  return displayWidth(blessed.stripTags(tagged));
+  // An escaped brace (text() writes `{open}`, `{close}`): stripTags drops it like a tag, the screen shows one column.
+  return displayWidth(blessed.stripTags(tagged)) + (tagged.match(ESCAPED_BRACE)?.length ?? 0);
 }
+const ESCAPED_BRACE = /\{(?:open|close)\}/g;
 
 export function paint(color: string, s: string): string {
   return NO_COLOR ? s : `{${color}-fg}${s}{/${color}-fg}`;
