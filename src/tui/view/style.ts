@@ -1,5 +1,6 @@
 import blessed from 'blessed';
 import type { TaskStatus } from '../../core/status.js';
+import type { Attention } from '../attention.js';
 import { displayWidth } from '../../core/display-width.js';
 import { oneLine } from '../../core/terminal-text.js';
 import { labelRoom } from '../layout-math.js';
@@ -11,7 +12,11 @@ import './blessed-colour-fit.js';
 /** NO_COLOR (no-color.org): any non-empty value turns colour off; bold and inverse stay. */
 export const NO_COLOR = Boolean(process.env.NO_COLOR);
 
-/** Colours from the 16 every terminal has, so the UI reads the same in 16 colours. */
+/**
+ * Colours from the 16 every terminal has, so the UI reads the same in 16 colours. Each
+ * symbol is its own, and none is an attention mark (ATTENTION_SYMBOL): under NO_COLOR
+ * the symbol alone says the state.
+ */
 export const STATUS_STYLE: Record<TaskStatus, { symbol: string; color: string }> = {
   queued: { symbol: '○', color: 'blue' },
   awaiting_checkpoint: { symbol: '◆', color: 'yellow' },
@@ -20,8 +25,12 @@ export const STATUS_STYLE: Record<TaskStatus, { symbol: string; color: string }>
   failed: { symbol: '✘', color: 'red' },
   cancelled: { symbol: '⊘', color: 'magenta' },
   timed_out: { symbol: '⧗', color: 'red' },
-  lost: { symbol: '?', color: 'gray' },
+  // A dotted circle: the task's process is gone and how it ended is unknown.
+  lost: { symbol: '◌', color: 'gray' },
 };
+
+/** The run tree's mark after a task's status symbol: its agent asks a question, or finished its turn. */
+export const ATTENTION_SYMBOL: Record<Attention, string> = { waiting: '?', idle: '!' };
 
 export const EVENT_COLOR: Record<string, string> = {
   run_started: 'white',
