@@ -38,3 +38,15 @@ export const PaneLayout = z
   })
   .strict();
 export type PaneLayout = z.infer<typeof PaneLayout>;
+
+/** Percent sums such as 0.1 + 0.2 come out a hair past the edge they name: not an overlap. */
+const EDGE_SLACK = 1e-9;
+
+/** The cells two regions both cover (in percent), or null: sharing an edge is not overlapping. */
+export function regionOverlap(a: RegionRect, b: RegionRect): RegionRect | null {
+  const left = Math.max(a.left, b.left);
+  const top = Math.max(a.top, b.top);
+  const right = Math.min(a.left + a.width, b.left + b.width);
+  const bottom = Math.min(a.top + a.height, b.top + b.height);
+  return right - left > EDGE_SLACK && bottom - top > EDGE_SLACK ? { left, top, width: right - left, height: bottom - top } : null;
+}

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../config/config-error.js';
 import { locate, locateValue } from '../config/yaml-locate.js';
-import { PaneLayout } from '../core/pane-layout-schema.js';
+import { PaneLayout, regionOverlap, type RegionName, type RegionRect } from '../core/pane-layout-schema.js';
 import { COMMAND_IDS, isCommandId, KEY_MAP, withOverrides, type CommandId } from './key-map.js';
 
 /** The presets shipped with the package: a workspace's own `panes/` wins over them. */
@@ -46,6 +46,7 @@ export function parseLayoutText(text: string, file: string): PaneLayout {
   }
   const parsed = PaneLayout.safeParse(doc.toJS() ?? {});
   if (parsed.success) {
+    overlapCheck(doc, lines, file, parsed.data);
     const unknown = Object.keys(parsed.data.keys).find((k) => !isCommandId(k));
     if (unknown !== undefined) {
       const pos = locate(doc, lines, ['keys', unknown]);
@@ -66,4 +67,25 @@ export function parseLayoutText(text: string, file: string): PaneLayout {
   const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
   const what = issue.code === 'unrecognized_keys' ? `unknown key '${issue.keys[0]}'` : missing ? `required (expected ${issue.expected})` : issue.message;
   throw new ConfigError(file, pos.line, pos.col, `${path.join('.') || '(top)'}: ${what}`);
+}
+
+/**
+ * Two regions covering the same cells would draw over each other (blessed draws the later
+ * widget on top, the other half hidden): refused at the later one in the file, naming both.
+ */
+function overlapCheck(doc: ReturnType<typeof parseDocument>, lines: LineCounter, file: string, layout: PaneLayout): void {
+  const inFileOrder = Object.keys((doc.toJS() as { regions: object }).regions) as RegionName[];
+  const seen: [RegionName, RegionRect][] = [];
+  for (const name of inFileOrder) {
+    const rect = layout.regions[name]!;
+    for (const [other, earlier] of seen) {
+      const both = regionOverlap(earlier, rect);
+      if (!both) continue;
+      const pos = locate(doc, lines, ['regions', name]);
+      const pct = (n: number) => String(Number(n.toFixed(3)));
+      const span = `left ${pct(both.left)}-${pct(both.left + both.width)}, top ${pct(both.top)}-${pct(both.top + both.height)}`;
+      throw new ConfigError(file, pos.line, pos.col, `regions.${name}: overlaps regions.${other} (${span})`);
+    }
+    seen.push([name, rect]);
+  }
 }

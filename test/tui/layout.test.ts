@@ -77,4 +77,15 @@ describe('layout presets', () => {
     expect(() => loadLayout('nope', dir)).toThrow(/no layout 'nope' \(known: .*default.*focus/);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('refuses two regions covering the same cells, naming both, at the later one', () => {
+    const overlap = 'version: 1\nregions:\n  runs:      { left: 0, top: 0, width: 30, height: 80 }\n  terminals: { left: 30, top: 0, width: 70, height: 100 }\n  events:    { left: 0, top: 70, width: 30, height: 30 }\n';
+    expect(() => parseLayoutText(overlap, 'o.yaml')).toThrow(/^o\.yaml:5:3 regions\.events: overlaps regions\.runs \(left 0-30, top 70-80\)$/);
+    // Sharing an edge is not overlapping: the shipped presets all do.
+    const touching = overlap.replace('top: 70, width: 30, height: 30', 'top: 80, width: 30, height: 20');
+    expect(parseLayoutText(touching, 'o.yaml').regions.events).toEqual({ left: 0, top: 80, width: 30, height: 20 });
+    for (const name of ['default', 'focus', 'grid']) expect(() => loadLayout(name, '/nonexistent')).not.toThrow();
+    // An edge reached by a sum of fractions (0.1 + 0.2) is the same edge.
+    expect(() => parseLayoutText('version: 1\nregions:\n  runs: { left: 0.1, top: 0, width: 0.2, height: 100 }\n  terminals: { left: 0.3, top: 0, width: 99.7, height: 100 }\n', 'f.yaml')).not.toThrow();
+  });
 });
