@@ -4,6 +4,7 @@ import { FINAL_STATUSES } from '../core/status.js';
 import type { Attention } from './attention.js';
 import type { TokenUsage } from './token-usage.js';
 import { buildKeyIndex, KEY_MAP, type CommandId, type CommandSpec } from './key-map.js';
+import type { Rect } from './layout-math.js';
 
 /** Events the log keeps in memory: enough to scroll back a while, bounded however long the UI runs. */
 export const MAX_EVENT_LOG = 2000;
@@ -55,6 +56,8 @@ export type Msg =
   /** The batch log view read `lines` lines and shows `rows` of them. */
   | { type: 'log-length'; lines: number; rows: number }
   | { type: 'select-pane'; task_id: string }
+  /** Where the terminal grid is on screen now (sent on start and on resize): whether its tiles can be drawn. */
+  | { type: 'grid-area'; area: Rect }
   | { type: 'wheel'; task_id: string; lines: number };
 
 export interface AppState {
@@ -69,6 +72,8 @@ export interface AppState {
   focus: 'control' | 'pane';
   zoom: boolean;
   page: number;
+  /** The grid's cells, as last reported by the shell; null: not known yet (tiles taken as drawn). */
+  gridArea: Rect | null;
   maxTiles: number;
   overlay: Overlay | null;
   filter: string;
@@ -91,7 +96,7 @@ export function initialState(maxTiles: number, keyMap: readonly CommandSpec[] = 
   return {
     keyMap, keyIndex: buildKeyIndex(keyMap),
     runs: [], pids: {}, usage: { tokens: 0, cost: 0 }, selected: null, focus: 'control', zoom: false, page: 0, maxTiles, overlay: null,
-    filter: '', eventsScope: 'all', events: [], scroll: {}, history: {}, logRows: 20, message: null,
+    gridArea: null, filter: '', eventsScope: 'all', events: [], scroll: {}, history: {}, logRows: 20, message: null,
     attention: {}, startedAt: new Date().toISOString(),
   };
 }

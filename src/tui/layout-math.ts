@@ -76,6 +76,11 @@ export function tileFits(rect: Rect): boolean {
   return rect.width >= MIN_TILE.width && rect.height >= MIN_TILE.height;
 }
 
+/** Whether `count` tiles in `area` are drawn: all fit, or the grid draws none (and says the panes are too small). */
+export function tilesFit(area: Rect, count: number): boolean {
+  return tileRects(area, count).every(tileFits);
+}
+
 /** Columns a bordered box's title may take: it starts two in and keeps `─┐` at the right. */
 export function labelRoom(boxWidth: number): number {
   return Math.max(0, boxWidth - 4);

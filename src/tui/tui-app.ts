@@ -4,7 +4,7 @@ import { ConfigError } from '../config/config-error.js';
 import type { WorkspacePaths } from '../workspace/workspace-paths.js';
 import { RunStore } from '../telemetry/run-store.js';
 import { initialState, paneTasks, selectedTask, type AppState, type Effect, type Msg } from './app-state.js';
-import { innerSize, tileRects } from './layout-math.js';
+import { innerSize, layoutRects, tileRects, type Rect } from './layout-math.js';
 import { renderCells } from './cell-renderer.js';
 import { KEY_MAP, withOverrides } from './key-map.js';
 import type { LoadedLayout } from './layout-preset.js';
@@ -12,7 +12,8 @@ import { PaneSessions } from './pane-sessions.js';
 import { ProcMetrics, type TaskUsage } from './proc-metrics.js';
 import { RunFeed } from './run-feed.js';
 import { SurrogateJoiner } from './surrogate-keys.js';
-import { logTail, toolChoices } from './tool-choices.js';
+import { toolChoices } from './tool-choices.js';
+import { BatchLogFeed } from './batch-log-feed.js';
 import type { Log } from './tui-log.js';
 import { update } from './update.js';
 import { AppView, type PanePlacement } from './view/app-view.js';
@@ -65,6 +66,7 @@ export class TuiApp {
   private readonly feed: RunFeed;
   private readonly sessions: PaneSessions;
   private readonly proc = new ProcMetrics();
+  private readonly batchLog: BatchLogFeed;
   private placement: PanePlacement = new Map();
   private viewDirty = true;
   private frameTimer: NodeJS.Timeout | null = null;
@@ -90,6 +92,7 @@ export class TuiApp {
       onWheel: (task_id, lines) => this.dispatch({ type: 'wheel', task_id, lines }),
     });
     this.feed = new RunFeed(new RunStore(deps.paths.runsDir), () => this.requestFrame());
+    this.batchLog = new BatchLogFeed(deps.paths.runsDir);
     this.sessions = new PaneSessions(deps.client, (taskId) => this.requestFrame(taskId), deps.log);
   }
 
@@ -106,12 +109,14 @@ export class TuiApp {
       const name = printable ? ch : (key?.full ?? '');
       this.dispatch({ type: 'key', name, ch, seq: key?.sequence ?? ch ?? '' });
     });
-    screen.on('resize', () => this.markView());
+    // Where the grid is decides whether its tiles are drawn: update keeps keys off a pane it cannot draw.
+    screen.on('resize', () => this.dispatch({ type: 'grid-area', area: this.gridArea() }));
     client.onClose(() => {
       if (this.stopping) return;
       this.deps.log.write('daemon connection closed');
       void this.quit(false, 3);
     });
+    this.dispatch({ type: 'grid-area', area: this.gridArea() });
     await this.feed.start(client);
     this.tick = setInterval(() => this.onTick(), TICK_MS);
     this.requestFrame();
@@ -120,6 +125,7 @@ export class TuiApp {
   dispatch(msg: Msg): void {
     const step = update(this.state, msg);
     this.state = step.state;
+    this.syncBatchLog();
     this.syncSelection();
     for (const effect of step.effects) void this.perform(effect);
     this.markView();
@@ -193,6 +199,7 @@ export class TuiApp {
     this.cpu.push(Math.round(this.usage?.cpuPercent ?? 0));
     for (const series of [this.eventsPerSec, this.cpu]) if (series.length > SPARK_POINTS) series.shift();
     this.refold();
+    this.syncBatchLog();
     this.markView();
   }
 
@@ -241,7 +248,7 @@ export class TuiApp {
     if (relayout) {
       this.viewDirty = false;
       const sample = { eventsPerSec: this.eventsPerSec, cpuPercent: this.cpu, usage: this.usage };
-      this.placement = this.view.apply(this.state, sample, () => this.batchLogLines(), this.deps.info);
+      this.placement = this.view.apply(this.state, sample, () => this.batchLog.shown(), this.deps.info);
       this.sessions.sync(new Map([...this.placement].map(([id, p]) => [id, { cols: p.cols, rows: p.rows }])));
     }
     let from = Infinity;
@@ -284,14 +291,17 @@ export class TuiApp {
     if (this.state.scroll !== before) this.viewDirty = true; // a clamped scroll changes the tile's title
   }
 
-  private batchLogLines(): string[] {
-    const o = this.state.overlay;
-    if (o?.kind !== 'log') return [];
-    const dir = new RunStore(this.deps.paths.runsDir).taskDir(o.run_id, o.task_id);
-    const lines = logTail(`${dir}/stdout.log`, `${dir}/stderr.log`);
+  /** The batch log view reads its files here, after a state change or on a tick: never while drawing. */
+  private syncBatchLog(): void {
     // The rows the overlay's box shows, in the screen less its status line (as the view lays it out).
-    this.state = update(this.state, { type: 'log-length', lines: lines.length, rows: overlayTextRows((this.deps.screen.height as number) - 1) }).state;
-    return lines.length ? lines.map((l) => l.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'))) : ['(no output yet)'];
+    const msg = this.batchLog.refresh(this.state.overlay, overlayTextRows((this.deps.screen.height as number) - 1));
+    if (msg) this.state = update(this.state, msg).state;
+  }
+
+  /** The terminal grid's cells on this screen: the layout's region, above the status line (as the view lays it out). */
+  private gridArea(): Rect {
+    const { screen, layout } = this.deps;
+    return layoutRects(layout.layout, screen.width as number, (screen.height as number) - 1).terminals!;
   }
 
   async quit(stopDaemon: boolean, code: number): Promise<void> {

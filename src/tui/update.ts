@@ -1,7 +1,7 @@
-import { paletteMatches, type CommandId } from './key-map.js';
+import { firstKeyLabel, paletteMatches, type CommandId } from './key-map.js';
 import { applyAgentStates } from './attention.js';
 import { editText } from './text-edit.js';
-import { pageCount, pageSlice } from './layout-math.js';
+import { pageCount, pageSlice, tilesFit } from './layout-math.js';
 import { onNewTaskKey, openForm, submitFailed, submitted } from './new-task-form.js';
 import {
   isLive, MAX_EVENT_LOG, paneTasks, selectedTask, treeRows,
@@ -24,7 +24,7 @@ const SCROLL_STEP = 5;
  */
 export function update(state: AppState, msg: Msg): Step {
   const step = reduce(state, msg);
-  return { ...step, state: pageOfSelection(step.state) };
+  return { ...step, state: keysToDrawnPane(pageOfSelection(step.state)) };
 }
 
 function reduce(state: AppState, msg: Msg): Step {
@@ -57,6 +57,8 @@ function reduce(state: AppState, msg: Msg): Step {
       for (const id of Object.keys(msg.lines)) if ((state.scroll[id] ?? 0) > history[id]!) next = scrollTo(next, id, history[id]!);
       return keep(next);
     }
+    case 'grid-area':
+      return keep({ ...state, gridArea: msg.area });
     case 'select-pane':
       return keep({ ...state, selected: `task:${msg.task_id}` });
     case 'wheel':
@@ -89,7 +91,28 @@ function paneShown(state: AppState, taskId: string): boolean {
   if (state.zoom) return state.selected === `task:${taskId}`;
   const panes = paneTasks(state);
   const { first, count } = pageSlice(panes.length, state.maxTiles, state.page);
-  return panes.slice(first, first + count).some((t) => t.task_id === taskId);
+  return panes.slice(first, first + count).some((t) => t.task_id === taskId) && !tilesTooSmall(state);
+}
+
+/** The page's tiles do not fit the grid's area: none is drawn (the grid says so instead) until zoom. */
+function tilesTooSmall(state: AppState): boolean {
+  if (state.zoom || state.gridArea === null) return false;
+  return !tilesFit(state.gridArea, pageSlice(paneTasks(state).length, state.maxTiles, state.page).count);
+}
+
+function tooSmallText(state: AppState, taskId: string): string {
+  const zoom = firstKeyLabel(state.keyMap, 'zoom');
+  return `${taskId}'s pane is too small to draw here: ${zoom === null ? 'zoom (palette)' : zoom} zooms it`;
+}
+
+/**
+ * Keys go only to a pane the user sees: when its tiles stop fitting (a resize, one more
+ * pane on the page), the pane taking the keys gives them back, saying why.
+ */
+function keysToDrawnPane(state: AppState): AppState {
+  const task = state.focus === 'pane' ? selectedTask(state) : null;
+  if (!task || task.status !== 'running' || !tilesTooSmall(state)) return state;
+  return { ...state, focus: 'control', message: tooSmallText(state, task.task_id) };
 }
 
 /** The page holding the selected task's tile; other selections (a run, a batch task) leave the page where it is. */
@@ -149,6 +172,7 @@ export function runCommand(state: AppState, id: CommandId): Step {
     case 'enter':
       if (!task) return keep({ ...state, message: 'select a task first (j/k)' });
       if (task.mode === 'interactive' && task.status === 'running') {
+        if (tilesTooSmall(state)) return keep({ ...state, message: tooSmallText(state, task.task_id) });
         const { [task.task_id]: _seen, ...attention } = state.attention; // the human looked
         return keep({ ...state, attention, focus: 'pane', scroll: { ...state.scroll, [task.task_id]: 0 } });
       }
