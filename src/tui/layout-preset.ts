@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../config/config-error.js';
 import { locate, locateValue } from '../config/yaml-locate.js';
+import { showControls } from '../core/terminal-text.js';
 import { PaneLayout, regionOverlap, type RegionName, type RegionRect } from '../core/pane-layout-schema.js';
 import { COMMAND_IDS, isCommandId, KEY_MAP, withOverrides, type CommandId } from './key-map.js';
 
@@ -17,20 +18,27 @@ export interface LoadedLayout {
   layout: PaneLayout;
 }
 
-/** Finds `NAME.yaml` in the workspace's panes/ or the package's, and validates it. Throws ConfigError. */
+/** A --layout name that names no preset: a usage error (one line, exit 2), not a fault in a file. */
+export class LayoutNameError extends Error {}
+
+/**
+ * Finds `NAME.yaml` in the workspace's panes/ or the package's, and validates it.
+ * Throws LayoutNameError when no preset has that name, ConfigError when its file is bad.
+ */
 export function loadLayout(name: string, workspacePanes: string): LoadedLayout {
-  if (!NAME_PATTERN.test(name)) throw new ConfigError(name, 1, 1, `bad layout name '${name}' (letters, digits, - and _)`);
+  const available = () => [...new Set([...layoutNames(workspacePanes), ...layoutNames(PACKAGE_PANES)])].sort().join(', ') || 'none';
+  if (!NAME_PATTERN.test(name)) throw new LayoutNameError(`bad layout name '${showControls(name)}' (letters, digits, - and _; available: ${available()})`);
   for (const dir of [workspacePanes, PACKAGE_PANES]) {
     const file = join(dir, `${name}.yaml`);
     if (existsSync(file)) return { name, file, layout: parseLayoutText(readFileSync(file, 'utf8'), file) };
   }
-  const known = [...new Set([...layoutNames(workspacePanes), ...layoutNames(PACKAGE_PANES)])].sort();
-  throw new ConfigError(join(workspacePanes, `${name}.yaml`), 1, 1, `no layout '${name}' (known: ${known.join(', ') || 'none'})`);
+  throw new LayoutNameError(`unknown layout '${name}' (available: ${available()})`);
 }
 
 export function layoutNames(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
+    // Only names --layout accepts: a file it could never load is not offered.
+    return readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).filter((n) => NAME_PATTERN.test(n));
   } catch {
     return [];
   }

@@ -5,7 +5,7 @@ import { DaemonUnreachable, ensureDaemon } from '../client/ensure-daemon.js';
 import { ConfigError } from '../config/config-error.js';
 import { resolveWorkspace, workspacePaths, workspaceProblem } from '../workspace/workspace-paths.js';
 import { blessedTerminal, terminalColours } from './terminal-type.js';
-import { loadLayout } from './layout-preset.js';
+import { LayoutNameError, loadLayout } from './layout-preset.js';
 import { startMirrorIfAvailable } from './mirror-hook.js';
 import { TerminalGuard } from './terminal-guard.js';
 import { Log } from './tui-log.js';
@@ -62,7 +62,7 @@ export async function runTui(argv: string[]): Promise<number> {
   try {
     layout = loadLayout(args.layout, paths.panesDir);
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof LayoutNameError) {
       process.stderr.write(`lacp-tui: ${err.message}\n`);
       return 2;
     }

@@ -74,7 +74,7 @@ describe('layout presets', () => {
     // A binding that takes leave's only key would trap keys in a pane: refused unless leave gets another.
     expect(() => parseLayoutText('version: 1\nregions:\n  terminals: { left: 0, top: 0, width: 100, height: 100 }\nkeys:\n  zoom: [C-a]\n', 'l.yaml')).toThrow(/l\.yaml:5:3 keys\.zoom: takes leave's only key/);
     expect(parseLayoutText('version: 1\nregions:\n  terminals: { left: 0, top: 0, width: 100, height: 100 }\nkeys:\n  zoom: [C-a]\n  leave: [C-b]\n', 'l.yaml').keys).toEqual({ zoom: ['C-a'], leave: ['C-b'] });
-    expect(() => loadLayout('nope', dir)).toThrow(/no layout 'nope' \(known: .*default.*focus/);
+    expect(() => loadLayout('nope', dir)).toThrow(/^unknown layout 'nope' \(available: default, focus, grid, mine\)$/);
     rmSync(dir, { recursive: true, force: true });
   });
 
