@@ -5,6 +5,8 @@ import { TASK_STATUSES } from '../../src/core/status-values.js';
 import type { TaskRow } from '../../src/core/task-view.js';
 import { layoutRects } from '../../src/tui/layout-math.js';
 import { loadLayout } from '../../src/tui/layout-preset.js';
+import { AppView } from '../../src/tui/view/app-view.js';
+import { ScreenHarness } from './blessed-harness.js';
 import { update } from '../../src/tui/update.js';
 import { runTreeLines } from '../../src/tui/view/run-tree-view.js';
 import { ATTENTION_SYMBOL, STATUS_STYLE } from '../../src/tui/view/style.js';
@@ -87,5 +89,28 @@ describe('run tree', () => {
     state = { ...state, attention: { 't-mwv2svhev2c': 'idle' } };
     expect(plain(runTreeLines(state, 32, 10)[1]!)).toBe(` ✘${ATTENTION_SYMBOL.idle} t-mwv2svhev2c opencode 1m05s`);
     expect(plain(runTreeLines(state, 30, 10)[1]!)).toBe(` ✘${ATTENTION_SYMBOL.idle} t-mwv2svhev2c openc… 1m05s`);
+  });
+
+  it('on screen (100x30, default layout) each run and task is one row, the selected one too at the exact width', async () => {
+    const harness = new ScreenHarness(100, 30, 256, { autoPadding: false, dockBorders: false });
+    try {
+      const view = new AppView(harness.screen, loadLayout('default', '/nonexistent').layout, { onPaneClick: () => undefined, onWheel: () => undefined });
+      // 28 columns inside the tree's border: this row fills them exactly, and it is selected (inverse).
+      const exact = task('t-mwv2svhev2cx', { tool: 'bash', mode: 'batch', status: 'succeeded', duration_ms: 65_000 });
+      let state = withTasks(task('t-mwv2svhev2ca', { mode: 'batch', status: 'succeeded', tool: 'sh', duration_ms: 1000 }), exact);
+      state = { ...state, runs: state.runs.map((r) => ({ ...r, title: 'a long title for the run that does not fit' })) };
+      expect(state.selected).toBe('task:t-mwv2svhev2cx');
+      view.apply(state, { eventsPerSec: [0], cpuPercent: [0], usage: null }, () => [], '');
+      await harness.render();
+      const tree = harness.lines().slice(1, 5).map((l) => l.slice(1, 29));
+      expect(tree).toEqual([
+        'RUN-1 a long title for the …',
+        ' ✔ t-mwv2svhev2ca sh 1.0s   ',
+        ' ✔ t-mwv2svhev2cx bash 1m05s',
+        ' '.repeat(28),
+      ]);
+    } finally {
+      harness.dispose();
+    }
   });
 });

@@ -41,10 +41,12 @@ export class AppView {
   ) {
     const border = { type: 'line' as const };
     const style = { border: { fg: styleColor('gray') } };
-    this.runs = blessed.box({ parent: screen, border, tags: true, style });
+    // One row per line, cut at the edge: blessed wraps a line exactly as wide as the box when
+    // it ends in a closing tag (a selected row's {/inverse}), which shifted every row below.
+    this.runs = blessed.box({ parent: screen, border, tags: true, wrap: false, style });
     this.metrics = new MetricsView(screen);
     this.empty = blessed.box({ parent: screen, border, tags: true, style });
-    this.events = blessed.box({ parent: screen, border, tags: true, style });
+    this.events = blessed.box({ parent: screen, border, tags: true, wrap: false, style });
     this.status = blessed.box({ parent: screen, height: 1, tags: true });
     this.overlay = blessed.box({ parent: screen, border, tags: true, hidden: true, wrap: false, style: { border: { fg: styleColor('yellow') } } });
   }
