@@ -94,29 +94,38 @@ export function signalTask(leaderPid: number, taskId: string, signal: NodeJS.Sig
 /**
  * SIGKILLs whatever is left of a task until nothing answers to it. Without a leader
  * (crash recovery of a pid that was reused) only the marker finds processes.
- * Returns how many processes were killed.
+ * Returns how many distinct processes it killed: crash recovery reports that number.
+ *
+ * Each round stops the task's process group first (SIGSTOP), so that no member forks
+ * between the scan and the kill: everything the group kill reaches was seen by the scan
+ * and is counted, not only the stragglers outside the group.
  */
 export async function sweepTask(leaderPid: number | null, taskId: string, notBeforeTicks = 0): Promise<number> {
-  let killed = 0;
+  const group = leaderPid !== null && leaderPid > 1 ? leaderPid : null;
+  const killed = new Set<number>();
   for (let round = 0; round < SWEEP_ROUNDS; round++) {
-    if (leaderPid !== null && leaderPid > 1) {
-      try {
-        process.kill(-leaderPid, 'SIGKILL');
-      } catch {
-        // no group left
-      }
-    }
+    if (group !== null) signalGroup(group, 'SIGSTOP');
     const left = await scanSoon({ leaderPid, marker: markerOf(taskId), notBeforeTicks });
-    if (left.length === 0) return killed;
     for (const pid of left) {
       try {
         process.kill(pid, 'SIGKILL');
-        killed++;
+        killed.add(pid);
       } catch {
-        // already gone
+        // exited meanwhile
       }
     }
+    // Then the group as a whole: a stopped member cannot have escaped the scan, but a kill is cheap insurance.
+    if (group !== null) signalGroup(group, 'SIGKILL');
+    if (left.length === 0) return killed.size;
     await delay(SWEEP_PAUSE_MS);
   }
-  return killed;
+  return killed.size;
+}
+
+function signalGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-group, signal);
+  } catch {
+    // no group left
+  }
 }
