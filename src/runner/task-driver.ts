@@ -132,7 +132,9 @@ export class TaskDriver {
       case 'checkpoint_resolved':
         this.emit({
           event: 'checkpoint_resolved',
-          status: effect.decision === 'approved' ? (this.state.stage === 'queued' ? 'queued' : 'awaiting_checkpoint') : 'failed',
+          // The status the decision leads to, as for every event that changes it: a \`before\`
+          // approval queues the task, an \`after\` one accepts the held result, a rejection fails it.
+          status: effect.decision === 'rejected' ? 'failed' : (this.state.held?.status ?? 'queued'),
           decision: effect.decision,
           reason: effect.reason,
           summary: `${effect.decision}${effect.reason ? `: ${effect.reason}` : ''}`,
