@@ -1,8 +1,12 @@
 import type { DaemonClient } from '../client/daemon-client.js';
 import { ConfigError } from '../config/config-error.js';
 import type { LoadedTools } from '../config/load-tools.js';
+import { workspaceLayoutProblem, workspaceWriteProblem } from '../workspace/workspace-layout.js';
 import { resolveWorkspace, workspacePaths, workspaceProblem, type WorkspacePaths } from '../workspace/workspace-paths.js';
 import { CliError, EXIT_UNREACHABLE, EXIT_USAGE } from './cli-error.js';
+
+/** What a listing says when the workspace has no run at all (`lacp ls`, `lacp events`). */
+export const NO_RUNS_LINE = 'no runs yet (lacp run TOOL starts one)';
 
 /**
  * What every command gets: the workspace, and ways to reach its daemon and config.
@@ -21,6 +25,9 @@ export class CliContext {
     const problem = workspaceProblem(root);
     if (problem) throw new CliError(problem, EXIT_USAGE);
     this.paths = workspacePaths(root);
+    // `runs` or `.lacp` as a file breaks reading and writing alike: every command says so.
+    const layout = workspaceLayoutProblem(this.paths);
+    if (layout) throw new CliError(layout, EXIT_USAGE);
   }
 
   print(line: string): void {
@@ -48,9 +55,18 @@ export class CliContext {
     return this.connect((m) => m.tryConnect(this.paths));
   }
 
-  /** The daemon's connection, starting the daemon when none answers. */
+  /**
+   * The daemon's connection, starting the daemon when none answers. A workspace it could
+   * not write in is the user's to fix (exit 2), said before a daemon is started to fail.
+   */
   daemon(): Promise<DaemonClient> {
-    return this.connect((m) => m.ensureDaemon(this.paths));
+    return this.connect(async (m) => {
+      const running = await m.tryConnect(this.paths);
+      if (running) return running;
+      const readOnly = workspaceWriteProblem(this.paths);
+      if (readOnly) throw new CliError(readOnly, EXIT_USAGE);
+      return m.ensureDaemon(this.paths);
+    });
   }
 
   /** Connects once per command; an unreachable daemon becomes the CLI's one line and exit code. */

@@ -8,6 +8,7 @@ import { RequestError, type ParsedParams, type ScreenPush, type ScreenText, type
 import { DEFAULT_COLS, DEFAULT_ROWS, PtySession, type AttachOptions, type Attachment } from '../pty/pty-session.js';
 import { reportScreenWorkerFailuresTo } from '../pty/screen-host.js';
 import type { TaskRecord } from '../core/task-record.js';
+import type { TaskMode } from '../core/status.js';
 import type { Outcome } from '../core/task-machine.js';
 import { watchOpenCodeAgent } from '../opencode/agent-state-watch.js';
 import { watchScreenPrompts } from '../pty/screen-prompt-watch.js';
@@ -23,9 +24,11 @@ import { redactEnv } from '../telemetry/secrets.js';
 import { readTaskRecord, writeTaskRecord } from '../telemetry/task-record-file.js';
 import { TelemetryWriter } from '../telemetry/telemetry-writer.js';
 import type { WorkspacePaths } from '../workspace/workspace-paths.js';
+import { workspaceWriteError } from '../workspace/workspace-layout.js';
 import type { DaemonLog } from './daemon-log.js';
 import { Scheduler, type Schedulable } from './scheduler.js';
 import { LACP_VERSION } from './version.js';
+import { endedRefusal } from './ended-task.js';
 
 type Submit = ParsedParams<'submit'>;
 
@@ -37,6 +40,11 @@ const KEPT_ENDED_SCREENS = 16;
  */
 const KEPT_ENDED_TASKS = 1000;
 type Listener = (event: TelemetryEvent) => void;
+/** A task that has ended, as requests about it are answered. */
+interface EndedTask {
+  outcome: TaskOutcome;
+  mode: TaskMode;
+}
 
 /** A task as the scheduler sees it. */
 class QueuedTask implements Schedulable {
@@ -98,7 +106,9 @@ export class Daemon implements TaskHost {
 
   // ---- requests ----
 
-  submit(req: Submit): { run_id: string; task_id: string } {
+  submit(submitted: Submit): { run_id: string; task_id: string } {
+    // A blank label from any client (an agent's start_task with phase "") is no label: null, as the events define unset.
+    const req = { ...submitted, phase: unsetIfBlank(submitted.phase), role: unsetIfBlank(submitted.role), title: unsetIfBlank(submitted.title) };
     this.tools = this.loadTools();
     if (req.run !== null && !this.runs.exists(req.run)) throw new RequestError('not_found', `no run ${req.run} in ${this.paths.runsDir}`);
     const taskId = newTaskId(Date.now());
@@ -108,12 +118,12 @@ export class Daemon implements TaskHost {
     const probe = planTask(this.tools, request, this.context(taskId, joinRun ?? 'RUN-00000000-000'));
     if (!probe.ok) throw new RequestError('bad_request', probe.message);
 
-    const runId = joinRun ?? this.startRun(req.title);
+    const runId = joinRun ?? this.inWorkspace(() => this.startRun(req.title));
     const planned = planTask(this.tools, request, this.context(taskId, runId));
     if (!planned.ok) throw new RequestError('bad_request', planned.message);
     const plan = planned.plan;
     const taskDir = this.runs.taskDir(runId, taskId);
-    mkdirSync(taskDir, { recursive: true });
+    this.inWorkspace(() => mkdirSync(taskDir, { recursive: true }));
 
     const record = this.newRecord(taskId, runId, req, plan);
     writeTaskRecord(taskDir, record);
@@ -158,14 +168,14 @@ export class Daemon implements TaskHost {
 
   async wait(taskId: string): Promise<TaskOutcome> {
     const driver = this.tasks.get(taskId);
-    if (!driver) return this.endedOutcome(taskId);
+    if (!driver) return this.endedOnDisk(taskId).outcome;
     return outcomeOf(taskId, await driver.whenDone());
   }
 
   /** Cancels and resolves once every named task has ended. */
   async cancel(ids: string[], runId: string | null, by: string, reason: string | null): Promise<TaskOutcome[]> {
     // A task that ended long ago (no longer in memory) is reported as it ended.
-    const named = ids.map((id) => this.tasks.get(id) ?? this.endedOutcome(id));
+    const named = ids.map((id) => this.tasks.get(id) ?? this.endedOnDisk(id).outcome);
     const drivers = named.filter((d): d is TaskDriver => d instanceof TaskDriver);
     if (runId !== null) {
       if (!this.runs.exists(runId)) throw new RequestError('not_found', `no run ${runId}`);
@@ -302,32 +312,40 @@ export class Daemon implements TaskHost {
 
   /** Attaches a client to a task's screen: a snapshot, then live output through `push`. */
   attachScreen(taskId: string, opts: AttachOptions, push: (m: ScreenPush) => void, drop: (reason: string) => void): Promise<Attachment> {
-    return this.session(taskId).attach(opts, push, drop);
+    return this.session(taskId, 'screen').attach(opts, push, drop);
   }
 
   input(taskId: string, data: string): void {
-    const session = this.session(taskId);
-    if (!session.running) throw new RequestError('invalid_state', `task ${taskId} is not running: nothing to type into`);
+    const session = this.session(taskId, 'input');
+    if (!session.running) {
+      const driver = this.tasks.get(taskId);
+      const ended = driver && this.endedInMemory(driver);
+      throw new RequestError('invalid_state', ended ? endedRefusal(ended.outcome, 'input') : `task ${taskId} is not running: nothing to type into`);
+    }
     session.input(data);
   }
 
   resize(taskId: string, cols: number, rows: number): void {
-    this.session(taskId).resize(cols, rows);
+    this.session(taskId, 'screen').resize(cols, rows);
   }
 
   async screenText(taskId: string): Promise<ScreenText> {
-    return this.session(taskId).text(taskId);
+    return this.session(taskId, 'screen').text(taskId);
   }
 
-  private session(taskId: string): PtySession {
-    const driver = this.find(taskId);
-    const session = this.sessions.get(taskId);
-    if (driver.plan.spec.mode !== 'interactive')
+  /**
+   * An interactive task's terminal. An ended task is refused in the same words whether
+   * this daemon ran it or only finds it in runs/ (its terminal is then gone with the daemon that ran it).
+   */
+  private session(taskId: string, refused: 'input' | 'screen'): PtySession {
+    const driver = this.tasks.get(taskId);
+    const ended = driver ? this.endedInMemory(driver) : this.endedOnDisk(taskId);
+    if ((driver?.plan.spec.mode ?? ended?.mode) !== 'interactive')
       throw new RequestError('invalid_state', `task ${taskId} is a batch task: it has no screen (lacp logs ${taskId} shows its output)`);
-    if (!session && driver.stage === 'done')
-      throw new RequestError('invalid_state', `task ${taskId} has ended and its screen is no longer kept (its output: lacp logs ${taskId}, or session.cast)`);
-    if (!session) throw new RequestError('invalid_state', `task ${taskId} is ${driver.status}: its terminal starts when the task does`);
-    return session;
+    const session = this.sessions.get(taskId);
+    if (session) return session;
+    if (ended) throw new RequestError('invalid_state', endedRefusal(ended.outcome, refused));
+    throw new RequestError('invalid_state', `task ${taskId} is ${driver!.status}: its terminal starts when the task does`);
   }
 
   /** Appends to a run's telemetry from outside a task (crash recovery). */
@@ -350,6 +368,21 @@ export class Daemon implements TaskHost {
       return tools;
     } catch (err) {
       if (err instanceof ConfigError) throw new RequestError('bad_config', err.message);
+      throw err;
+    }
+  }
+
+  /**
+   * Runs `make`, which creates something under the workspace: a workspace made read-only,
+   * or `runs` replaced by a file, since this daemon started is the user's to fix, answered
+   * as one line (the CLI checks before it starts a daemon; clients of a running one meet it here).
+   */
+  private inWorkspace<T>(make: () => T): T {
+    try {
+      return make();
+    } catch (err) {
+      const problem = workspaceWriteError(err, this.paths);
+      if (problem) throw new RequestError('invalid_state', problem);
       throw err;
     }
   }
@@ -380,29 +413,30 @@ export class Daemon implements TaskHost {
     };
   }
 
-  private find(taskId: string): TaskDriver {
-    const driver = this.tasks.get(taskId);
-    if (driver) return driver;
-    const ended = this.endedOutcome(taskId);
-    throw new RequestError('invalid_state', `task ${taskId} has ended (${ended.status}); its output: lacp logs ${taskId}`);
+  /** How a task this daemon holds ended, or null while it has not. */
+  private endedInMemory(driver: TaskDriver): EndedTask | null {
+    return driver.stage === 'done' && driver.outcome ? { outcome: outcomeOf(driver.taskId, driver.outcome), mode: driver.plan.spec.mode } : null;
   }
 
   /** How a task no longer in memory ended, from its task.json; not_found when it never ended here. */
-  private endedOutcome(taskId: string): TaskOutcome {
+  private endedOnDisk(taskId: string): EndedTask {
     for (const runId of this.runs.list().reverse()) {
       const record = readTaskRecord(this.runs.taskDir(runId, taskId));
       if (!record) continue;
       if (!record.outcome) break;
-      return { task_id: taskId, status: record.status, exit_code: record.outcome.exit_code, signal: record.outcome.signal, error_class: record.outcome.error_class, summary: record.outcome.summary };
+      const { exit_code, signal, error_class, summary } = record.outcome;
+      return { outcome: { task_id: taskId, status: record.status, exit_code, signal, error_class, summary }, mode: record.mode };
     }
     throw new RequestError('not_found', `no task ${taskId} in this daemon (lacp ls --all lists tasks)`);
   }
 
   private awaitingCheckpoint(taskId: string): TaskDriver {
-    const driver = this.find(taskId);
-    if (driver.status !== 'awaiting_checkpoint')
-      throw new RequestError('invalid_state', `task ${taskId} is ${driver.status}, not awaiting a checkpoint`);
-    return driver;
+    const driver = this.tasks.get(taskId);
+    const ended = driver ? this.endedInMemory(driver) : this.endedOnDisk(taskId);
+    if (ended) throw new RequestError('invalid_state', endedRefusal(ended.outcome, 'checkpoint'));
+    if (driver!.status !== 'awaiting_checkpoint')
+      throw new RequestError('invalid_state', `task ${taskId} is ${driver!.status}, not awaiting a checkpoint`);
+    return driver!;
   }
 
   private newRecord(taskId: string, runId: string, req: Submit, plan: TaskPlan): TaskRecord {
@@ -439,6 +473,10 @@ export class Daemon implements TaskHost {
 
 function outcomeOf(taskId: string, o: Outcome): TaskOutcome {
   return { task_id: taskId, status: o.status, exit_code: o.exit_code, signal: o.signal, error_class: o.error_class, summary: o.summary };
+}
+
+function unsetIfBlank(label: string | null): string | null {
+  return label === null || label.trim() === '' ? null : label;
 }
 
 /** Identifies one version of a file: its modification time, size and inode ("missing" when absent). */

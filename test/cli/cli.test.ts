@@ -281,11 +281,11 @@ describe('daemon unreachable: exit 3', () => {
     }
   });
 
-  it('a command that needs the daemon when its state directory cannot be made', async () => {
+  it('a command that needs the daemon when its state directory cannot be made (.lacp is a file): the workspace is at fault, exit 2', async () => {
     const blocked = new TestWorkspace();
     try {
       writeFileSync(join(blocked.root, '.lacp'), 'not a directory');
-      expectOneLineError(await blocked.lacp(['run', 'sh', '--prompt', 'true']), 3, /cannot start the workspace daemon for .*: EEXIST/);
+      expectOneLineError(await blocked.lacp(['run', 'sh', '--prompt', 'true']), 2, /\.lacp is a file, not a directory: .*move it away/);
     } finally {
       await disposeChecked(blocked);
     }

@@ -38,7 +38,7 @@ describe('ended tasks', () => {
     const fromDisk = { task_id: first, status: 'failed', exit_code: 3, signal: null, error_class: 'nonzero_exit' };
     expect(await daemon.wait(first)).toMatchObject(fromDisk);
     expect(await daemon.cancel([first], null, 'test', null)).toMatchObject([fromDisk]);
-    expect(() => daemon.approve(first)).toThrow(/has ended \(failed\)/);
+    expect(() => daemon.approve(first)).toThrow(/has ended \(failed, exit 3\): no checkpoint to resolve/);
     await expect(daemon.wait('t-neverexisted')).rejects.toThrow(/no task t-neverexisted/);
     await daemon.shutdown();
   });

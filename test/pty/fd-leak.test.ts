@@ -39,7 +39,7 @@ describe('PTY resources', () => {
     expect(outcomes.every((o) => o.status === 'succeeded')).toBe(true);
     expect(openFds()).toBe(start);
     // Ended screens are kept for the most recent tasks only: memory does not grow with history.
-    await expect(daemon.screenText(ids[0]!)).rejects.toThrow(/has ended and its screen is no longer kept/);
+    await expect(daemon.screenText(ids[0]!)).rejects.toThrow(/has ended \(succeeded, exit 0\); its screen is no longer kept/);
     await expect(daemon.screenText(ids.at(-1)!)).resolves.toMatchObject({ cols: 80, rows: 24 });
     await daemon.shutdown();
   }, 240_000);

@@ -199,7 +199,7 @@ describe('outcomes and their events (real daemon, real processes, through the CL
     const { taskId } = await ws.run(['exit', '--wait']);
     const r = await ws.lacp(['approve', taskId]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe(`lacp: task ${taskId} is succeeded, not awaiting a checkpoint`);
+    expect(r.stderr).toBe(`lacp: task ${taskId} has ended (succeeded, exit 0): no checkpoint to resolve`);
   });
 
   it('artifacts: what the task leaves in $LACP_ARTIFACTS_DIR is listed on task_completed and in task.json', async () => {

@@ -1,4 +1,7 @@
+import { constants } from 'node:os';
 import { ScreenFollower, type TaskExit } from '../../client/screen-follower.js';
+import type { TaskOutcome } from '../../core/protocol.js';
+import { endedAttach } from '../../daemon/ended-task.js';
 import { AnsiFrameRenderer, ENTER_ALT_SCREEN, RESTORE_TERMINAL } from '../../term/ansi-frame.js';
 import { parse } from '../args.js';
 import { CliContext } from '../cli-context.js';
@@ -10,6 +13,8 @@ export const ATTACH_HELP = `lacp attach TASK_ID
 
 /** Ctrl-\\: the detach key (what tmux users reach for is the prefix; this one needs no prefix). */
 const DETACH_KEY = '\x1c';
+/** Exit status of a command ended by signal N, as shells report it (and `lacp run --wait` on Ctrl-C: 130). */
+const SIGNALLED_EXIT_BASE = 128;
 /** At most one redraw per frame: 60 a second. */
 const FRAME_MS = 16;
 
@@ -77,9 +82,9 @@ async function attach(ctx: CliContext, taskId: string): Promise<number> {
   }
   if (follower.exit) {
     // Ended before we came: its last screen is for reading (lacp screen), not a terminal to take over.
-    const exit = follower.exit;
+    // Said with its outcome, in the words the daemon uses for an ended task (wait answers at once).
     follower.dispose();
-    throw new CliError(`task ${taskId} has ended${describeExit(exit)}; its last screen: lacp screen ${taskId}`);
+    throw new CliError(endedAttach(await ctx.call<TaskOutcome>('wait', { task_id: taskId })));
   }
 
   // From here on the terminal is ours: every way out must give it back.
@@ -96,7 +101,8 @@ async function attach(ctx: CliContext, taskId: string): Promise<number> {
     stdout.write(RESTORE_TERMINAL);
   };
   process.once('exit', restore);
-  const onSignal = (signal: NodeJS.Signals) => finish({ message: `[lacp: ${signal}, detached]`, code: EXIT_OK });
+  // Killed (SIGTERM, SIGHUP of a closed terminal): detach, and exit as a shell reports a signalled command.
+  const onSignal = (signal: NodeJS.Signals) => finish({ message: `[lacp: ${signal}, detached]`, code: SIGNALLED_EXIT_BASE + constants.signals[signal] });
   for (const s of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(s, onSignal);
   const onError = (err: Error) => finish({ message: `[lacp: ${err.message}, detached]`, code: EXIT_OK });
   process.on('uncaughtException', onError);

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { readProc } from '../../runner/proc-table.js';
 import { runDaemon } from '../../daemon/daemon-main.js';
 import { formatDuration } from '../../core/task-view.js';
+import { workspaceWriteProblem } from '../../workspace/workspace-layout.js';
 import { parse } from '../args.js';
 import { CliContext } from '../cli-context.js';
 import { CliError, EXIT_UNREACHABLE } from '../cli-error.js';
@@ -43,6 +44,8 @@ export async function daemonCommand(argv: string[]): Promise<number> {
           running.close();
           throw new CliError(`a daemon already serves ${ctx.paths.root} (lacp daemon stop first)`);
         }
+        const readOnly = workspaceWriteProblem(ctx.paths);
+        if (readOnly) throw new CliError(readOnly);
         return runDaemon(ctx.paths.root);
       }
       try {

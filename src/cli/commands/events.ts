@@ -4,7 +4,7 @@ import { oneLine } from '../../core/terminal-text.js';
 import { RunStore } from '../../telemetry/run-store.js';
 import { readTelemetry } from '../../telemetry/telemetry-reader.js';
 import { parse } from '../args.js';
-import { CliContext } from '../cli-context.js';
+import { CliContext, NO_RUNS_LINE } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
 import { pollUntil } from '../follow.js';
 
@@ -38,7 +38,8 @@ export async function eventsCommand(argv: string[]): Promise<number> {
       ctx.print(JSON.stringify({ events }));
       return 0;
     }
-    tick();
+    if (initial.length === 0) ctx.print(NO_RUNS_LINE); // as ls says it: silence would look like a hang or a fault
+    else tick();
     return 0;
   }
   await pollUntil(tick);

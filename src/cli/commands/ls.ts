@@ -5,7 +5,7 @@ import { listHistory } from '../../index-db/run-history.js';
 import { RunStore } from '../../telemetry/run-store.js';
 import { readTelemetry } from '../../telemetry/telemetry-reader.js';
 import { parse } from '../args.js';
-import { CliContext } from '../cli-context.js';
+import { CliContext, NO_RUNS_LINE } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
 import { filterFromFlags, LS_FILTER_HELP, LS_FILTER_OPTIONS } from './ls-filter.js';
 
@@ -37,7 +37,7 @@ export async function lsCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (rows.length === 0) {
-    ctx.print(filtered ? 'no task matches' : 'no runs yet (lacp run TOOL starts one)');
+    ctx.print(filtered ? 'no task matches' : NO_RUNS_LINE);
     return 0;
   }
   ctx.printAll(rows.flatMap(runLines));

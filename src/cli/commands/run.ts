@@ -25,6 +25,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new CliError(`lacp run: expected one TOOL, got ${positionals.length} (usage: ${RUN_HELP.split('\n')[0]})`);
   if (values.run && values['new-run']) throw new CliError('lacp run: --run and --new-run exclude each other');
+  // A phase, role or title is a label in ls and the events: an empty one would be a blank
+  // cell that reads as a fault (a script's unset variable, most likely). Unset is leaving the option out.
+  for (const flag of ['phase', 'role', 'title'] as const) {
+    const value = values[flag];
+    if (value !== undefined && value.trim() === '') throw new CliError(`lacp run: --${flag} is empty (give it a value, or leave the option out for none)`);
+  }
   let timeout: number | null = null;
   if (values.timeout !== undefined) {
     timeout = Number(values.timeout);
