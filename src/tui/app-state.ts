@@ -38,6 +38,8 @@ export type Effect =
   | { type: 'approve'; task_id: string }
   | { type: 'reject'; task_id: string }
   | { type: 'input'; task_id: string; data: string }
+  /** A paste for a pane: the shell wraps it in the markers if the pane's program asked for bracketed paste. */
+  | { type: 'paste'; task_id: string; text: string }
   | { type: 'load-tools' }
   | { type: 'quit'; stopDaemon: boolean }
   /** The terminal bell: an agent wants the human. */
@@ -58,6 +60,10 @@ export type Msg =
   | { type: 'select-pane'; task_id: string }
   /** Where the terminal grid is on screen now (sent on start and on resize): whether its tiles can be drawn. */
   | { type: 'grid-area'; area: Rect }
+  /** A click on a run-tree row (`run:ID` or `task:ID`). */
+  | { type: 'select-row'; key: string }
+  /** Text the host terminal marked as pasted (bracketed paste), markers removed. */
+  | { type: 'paste'; text: string }
   | { type: 'wheel'; task_id: string; lines: number };
 
 export interface AppState {
@@ -70,6 +76,8 @@ export interface AppState {
   /** `run:ID` or `task:ID`. */
   selected: string | null;
   focus: 'control' | 'pane';
+  /** The pane the leave key just left: pressed again at once, the key goes to that pane (like tmux's prefix twice). */
+  leftPane: string | null;
   zoom: boolean;
   page: number;
   /** The grid's cells, as last reported by the shell; null: not known yet (tiles taken as drawn). */
@@ -95,7 +103,7 @@ export interface AppState {
 export function initialState(maxTiles: number, keyMap: readonly CommandSpec[] = KEY_MAP): AppState {
   return {
     keyMap, keyIndex: buildKeyIndex(keyMap),
-    runs: [], pids: {}, usage: { tokens: 0, cost: 0 }, selected: null, focus: 'control', zoom: false, page: 0, maxTiles, overlay: null,
+    runs: [], pids: {}, usage: { tokens: 0, cost: 0 }, selected: null, focus: 'control', leftPane: null, zoom: false, page: 0, maxTiles, overlay: null,
     gridArea: null, filter: '', eventsScope: 'all', events: [], scroll: {}, history: {}, logRows: 20, message: null,
     attention: {}, startedAt: new Date().toISOString(),
   };

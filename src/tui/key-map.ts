@@ -22,7 +22,7 @@ export const KEY_MAP: readonly CommandSpec[] = [
   { id: 'down', keys: ['j', 'down'], title: 'move down in the run tree' },
   { id: 'up', keys: ['k', 'up'], title: 'move up in the run tree' },
   { id: 'enter', keys: ['enter'], title: 'interactive task: keys go into its pane; batch task: its log' },
-  { id: 'leave', keys: ['C-a'], title: 'leave the pane: keys go to the control plane again' },
+  { id: 'leave', keys: ['C-a'], title: 'leave the pane: keys go to the control plane again; twice: sends it to the task' },
   { id: 'next-pane', keys: ['tab'], title: 'select the next pane (and its task)' },
   { id: 'prev-pane', keys: ['S-tab'], title: 'select the previous pane (and its task)' },
   { id: 'zoom', keys: ['z'], title: 'zoom the selected pane to the whole screen, and back' },
@@ -81,10 +81,13 @@ export function statusHints(map: readonly CommandSpec[]): string {
   }).join('  ');
 }
 
-/** What the status line says while a pane takes the keys: how to get them back. */
+/**
+ * What the status line says while a pane takes the keys: how to get them back, and how
+ * to send the task the leave key itself (pressed twice, as tmux's prefix).
+ */
 export function paneHint(map: readonly CommandSpec[]): string {
   const leave = firstKeyLabel(map, 'leave');
-  return `PANE: keys go to the task${leave === null ? '' : `, ${leave} leaves`}`;
+  return `PANE: keys go to the task${leave === null ? '' : `, ${leave} leaves (twice: sends ${leave})`}`;
 }
 
 export function isCommandId(name: string): name is CommandId {

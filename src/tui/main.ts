@@ -10,7 +10,7 @@ import { startMirrorIfAvailable } from './mirror-hook.js';
 import { TerminalGuard } from './terminal-guard.js';
 import { Log } from './tui-log.js';
 import { TuiApp } from './tui-app.js';
-import { deliverEveryMouseReport } from './mouse-reports.js';
+import { enableMouse } from './mouse-reports.js';
 
 export const TUI_HELP = `lacp-tui [--workspace DIR] [--layout NAME] [--mirror[=PORT]]
   The full-screen control plane: run tree, metrics, live terminal panes, event log.
@@ -96,8 +96,7 @@ export async function runTui(argv: string[]): Promise<number> {
   tput.colors = terminalColours(process.env, tput.colors);
   guard.own(screen);
   // Clicks select panes and the wheel scrolls them (Shift-drag still selects text in most terminals).
-  screen.enableMouse();
-  deliverEveryMouseReport(screen);
+  enableMouse(screen);
   const app = new TuiApp({ paths, layout, screen, client, log, info });
   await app.start();
   const code = await app.done;

@@ -7,8 +7,10 @@ const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM:
 
 /**
  * Whatever ends the UI, the user's terminal comes back as it was: main screen,
- * cooked mode, no mouse reporting, cursor shown. Installed before the screen
- * takes the terminal; `restore` is idempotent.
+ * cooked mode, no mouse reporting (every mode, SGR 1006 included), no bracketed
+ * paste (a shell after us would otherwise get ESC[200~ around each paste), cursor
+ * shown: RESTORE_TERMINAL resets them all. Installed before the screen takes the
+ * terminal; `restore` is idempotent.
  */
 export class TerminalGuard {
   private screen: blessed.Widgets.Screen | null = null;

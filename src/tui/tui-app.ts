@@ -12,6 +12,7 @@ import { PaneSessions } from './pane-sessions.js';
 import { ProcMetrics, type TaskUsage } from './proc-metrics.js';
 import { RunFeed } from './run-feed.js';
 import { SurrogateJoiner } from './surrogate-keys.js';
+import { acceptPastes, pasteForPane } from './bracketed-paste.js';
 import { toolChoices } from './tool-choices.js';
 import { BatchLogFeed } from './batch-log-feed.js';
 import type { Log } from './tui-log.js';
@@ -89,6 +90,7 @@ export class TuiApp {
     this.state = initialState(deps.layout.layout.max_tiles, withOverrides(KEY_MAP, deps.layout.layout.keys));
     this.view = new AppView(deps.screen, deps.layout.layout, {
       onPaneClick: (task_id) => this.dispatch({ type: 'select-pane', task_id }),
+      onTreeClick: (key) => this.dispatch({ type: 'select-row', key }),
       onWheel: (task_id, lines) => this.dispatch({ type: 'wheel', task_id, lines }),
     });
     this.feed = new RunFeed(new RunStore(deps.paths.runsDir), () => this.requestFrame());
@@ -109,6 +111,7 @@ export class TuiApp {
       const name = printable ? ch : (key?.full ?? '');
       this.dispatch({ type: 'key', name, ch, seq: key?.sequence ?? ch ?? '' });
     });
+    acceptPastes(screen as unknown as Parameters<typeof acceptPastes>[0], (text) => this.dispatch({ type: 'paste', text }));
     // Where the grid is decides whether its tiles are drawn: update keeps keys off a pane it cannot draw.
     screen.on('resize', () => this.dispatch({ type: 'grid-area', area: this.gridArea() }));
     client.onClose(() => {
@@ -143,6 +146,12 @@ export class TuiApp {
         case 'input':
           this.typed = { taskId: effect.task_id, at: Date.now() };
           return this.sessions.input(effect.task_id, effect.data);
+        case 'paste': {
+          // Bracketed only for a program that asked (the pane's terminal saw its CSI ? 2004 h): others would show the markers.
+          const bracketed = this.sessions.get(effect.task_id)?.follower?.terminal.modes.bracketedPasteMode ?? false;
+          this.typed = { taskId: effect.task_id, at: Date.now() };
+          return this.sessions.input(effect.task_id, pasteForPane(effect.text, bracketed));
+        }
         case 'load-tools':
           try {
             return this.dispatch({ type: 'tools', tools: toolChoices(paths.toolsFile) });

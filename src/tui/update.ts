@@ -1,6 +1,7 @@
 import { firstKeyLabel, paletteMatches, type CommandId } from './key-map.js';
 import { applyAgentStates } from './attention.js';
 import { editText } from './text-edit.js';
+import { pasteForField } from './bracketed-paste.js';
 import { pageCount, pageSlice, tilesFit } from './layout-math.js';
 import { onNewTaskKey, openForm, submitFailed, submitted } from './new-task-form.js';
 import {
@@ -63,8 +64,15 @@ function reduce(state: AppState, msg: Msg): Step {
       return keep({ ...state, selected: `task:${msg.task_id}` });
     case 'wheel':
       return keep(scrollTo(state, msg.task_id, (state.scroll[msg.task_id] ?? 0) + msg.lines));
+    case 'select-row':
+      if (state.selected === msg.key || !treeRows(state).some((r) => r.key === msg.key)) return keep(state);
+      // A click in the tree is a control-plane act: keys stop going to the pane left behind.
+      return keep({ ...state, selected: msg.key, focus: 'control' });
+    case 'paste':
+      return onPaste(state, msg.text);
     case 'key':
-      return onKey({ ...state, message: null }, msg.name, msg.ch, msg.seq);
+      // leftPane lasts one key: the leave key pressed next sends itself (onKey); any other key ends it.
+      return onKey({ ...state, message: null, leftPane: null }, msg.name, msg.ch, msg.seq, state.leftPane);
   }
 }
 
@@ -139,19 +147,43 @@ function firstTaskKey(runs: AppState['runs']): string | null {
   return task ? `task:${task.task_id}` : last ? `run:${last.run_id}` : null;
 }
 
-function onKey(state: AppState, name: string, ch: string | undefined, seq: string): Step {
+function onKey(state: AppState, name: string, ch: string | undefined, seq: string, leftPane: string | null = null): Step {
   if (state.overlay) return onOverlayKey(state, state.overlay, name, ch);
-  if (state.focus === 'pane') {
-    const task = selectedTask(state);
-    if (state.keyIndex.get(name) === 'leave') return keep({ ...state, focus: 'control' });
-    // The task ended before its rows said so: this key was meant for it, so it is not run as a command.
-    if (!task || task.status !== 'running') return keep({ ...state, focus: 'control', message: task ? endedText(task) : null });
-    // Keys go only into a pane the user sees (update keeps the selected pane's page shown; this holds it).
-    if (!paneShown(state, task.task_id)) return keep({ ...state, focus: 'control', message: `${task.task_id}'s pane is not on screen` });
-    return keep(state, [{ type: 'input', task_id: task.task_id, data: seq }]);
-  }
   const id = state.keyIndex.get(name);
+  if (state.focus === 'pane' && id === 'leave') return keep({ ...state, focus: 'control', leftPane: selectedTask(state)?.task_id ?? null });
+  // The leave key twice (as tmux's prefix): the second goes to the pane just left, which takes the keys again.
+  if (state.focus === 'control' && id === 'leave' && leftPane !== null && state.selected === `task:${leftPane}`)
+    return toPane({ ...state, focus: 'pane' }, (task_id) => ({ type: 'input', task_id, data: seq }));
+  if (state.focus === 'pane') return toPane(state, (task_id) => ({ type: 'input', task_id, data: seq }));
   return id ? runCommand(state, id) : keep(state);
+}
+
+/** Input for the selected pane; or, if it cannot take it, the keys back to the control plane with a word why. */
+function toPane(state: AppState, input: (taskId: string) => Effect): Step {
+  const task = selectedTask(state);
+  // The task ended before its rows said so: this input was meant for it, so it is not run as a command.
+  if (!task || task.status !== 'running') return keep({ ...state, focus: 'control', message: task ? endedText(task) : null });
+  // Keys go only into a pane the user sees (update keeps the selected pane's page shown; this holds it).
+  if (!paneShown(state, task.task_id)) return keep({ ...state, focus: 'control', message: `${task.task_id}'s pane is not on screen` });
+  return keep(state, [input(task.task_id)]);
+}
+
+/** Not the name of any key: a paste reaches a text field as typed text, never as a command. */
+const PASTE_KEY = 'paste';
+
+/**
+ * A paste goes to the pane taking the keys, or into the text field open; anywhere else
+ * it is dropped, since its letters and newlines would run commands (q quits, y confirms).
+ */
+function onPaste(state: AppState, text: string): Step {
+  const o = state.overlay;
+  if (o) {
+    const field = o.kind === 'filter' || o.kind === 'palette' || (o.kind === 'new-task' && o.step !== 'tool' && !o.pending);
+    const line = pasteForField(text);
+    return field && line ? onOverlayKey(state, o, PASTE_KEY, line) : keep(state);
+  }
+  if (state.focus === 'pane') return toPane(state, (task_id) => ({ type: 'paste', task_id, text }));
+  return keep(state);
 }
 
 export function runCommand(state: AppState, id: CommandId): Step {

@@ -140,9 +140,9 @@ describe('a remapped leave key and the status line', () => {
   });
 
   it('the status line names the keys in force', () => {
-    expect(paneHint(KEY_MAP)).toBe('PANE: keys go to the task, Ctrl-a leaves');
+    expect(paneHint(KEY_MAP)).toBe('PANE: keys go to the task, Ctrl-a leaves (twice: sends Ctrl-a)');
     expect(statusHints(KEY_MAP)).toBe('? help  : commands  q quit');
-    expect(paneHint(remapped)).toBe('PANE: keys go to the task, Ctrl-b leaves');
+    expect(paneHint(remapped)).toBe('PANE: keys go to the task, Ctrl-b leaves (twice: sends Ctrl-b)');
     expect(statusHints(remapped)).toBe('? help  : commands  x quit');
     expect(helpLines(remapped).find((l) => l.includes('leave the pane'))).toMatch(/^Ctrl-b\s/);
   });

@@ -90,6 +90,26 @@ export class TmuxTui {
     return { alternate: alt === '1', mouse: mouse === '1' };
   }
 
+  /**
+   * Pastes `text` as a terminal would: `paste-buffer -p` wraps it in the bracketed-paste
+   * markers only if the app asked for them (CSI ? 2004 h), and turns its newlines into CRs.
+   */
+  paste(text: string): void {
+    this.tmux('set-buffer', '-b', 'lacp-test', '--', text);
+    this.tmux('paste-buffer', '-p', '-d', '-b', 'lacp-test', '-t', 'main');
+  }
+
+  /** The mouse modes the app in the pane asked tmux for (tmux encodes its clicks from these). */
+  mouseModes(): { sgr: boolean; button: boolean; all: boolean; utf8: boolean; standard: boolean } {
+    const [sgr, button, all, utf8, standard] = this.tmux('display-message', '-p', '-t', 'main', '#{mouse_sgr_flag} #{mouse_button_flag} #{mouse_all_flag} #{mouse_utf8_flag} #{mouse_standard_flag}').trim().split(' ');
+    return { sgr: sgr === '1', button: button === '1', all: all === '1', utf8: utf8 === '1', standard: standard === '1' };
+  }
+
+  /** A left click (press and release, SGR reports) at the 1-based cell `col`,`row`, as a terminal reports it. */
+  click(col: number, row: number): void {
+    this.type(`\x1b[<0;${col};${row}M\x1b[<0;${col};${row}m`);
+  }
+
   /** The lacp-tui process (the pane runs it under a small sh that reports its exit). */
   uiPid(): number {
     const shPid = this.tmux('display-message', '-p', '-t', 'main', '#{pane_pid}').trim();

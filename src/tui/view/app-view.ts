@@ -7,12 +7,14 @@ import { layoutRects, pageCount, pageSlice, tileFits, tileRects, type Rect } fro
 import { eventLogLines } from './event-log-view.js';
 import { MetricsView, type MetricsSample } from './metrics-view.js';
 import { overlayContent, overlayHeight, overlayWidth, visibleOverlayLines } from './overlay-view.js';
-import { runTreeLines } from './run-tree-view.js';
+import { runTreeLines, visibleTreeRows } from './run-tree-view.js';
 import { bold, inverse, paint, setBoxLabel, STATUS_STYLE, styleColor, text } from './style.js';
 import { TerminalTile } from './terminal-tile.js';
 
 export interface ViewHooks {
   onPaneClick: (taskId: string) => void;
+  /** A click on a run-tree row: its key (`run:ID` / `task:ID`). */
+  onTreeClick?: (key: string) => void;
   onWheel: (taskId: string, lines: number) => void;
 }
 
@@ -33,6 +35,8 @@ export class AppView {
   private readonly tiles: TerminalTile[] = [];
   /** Where the grid was last laid out (not zoomed): new panes are sized from it. */
   gridArea: Rect | null = null;
+  /** The run tree's row keys, one a line as last drawn: what a click on a line selects. */
+  private treeKeys: string[] = [];
 
   constructor(
     readonly screen: blessed.Widgets.Screen,
@@ -44,6 +48,10 @@ export class AppView {
     // One row per line, cut at the edge: blessed wraps a line exactly as wide as the box when
     // it ends in a closing tag (a selected row's {/inverse}), which shifted every row below.
     this.runs = blessed.box({ parent: screen, border, tags: true, wrap: false, style });
+    this.runs.on('click', (mouse: { y: number }) => {
+      const key = this.treeKeys[mouse.y - (this.runs.atop as number) - (this.runs.itop as number)];
+      if (key) this.hooks.onTreeClick?.(key);
+    });
     this.metrics = new MetricsView(screen);
     this.empty = blessed.box({ parent: screen, border, tags: true, style });
     this.events = blessed.box({ parent: screen, border, tags: true, wrap: false, style });
@@ -64,7 +72,10 @@ export class AppView {
     this.placeBox(this.events, zoomed ? undefined : rects.events);
     this.metrics.place(zoomed ? undefined : rects.metrics);
     if (rects.runs) setBoxLabel(this.runs, 'runs', rects.runs);
-    if (rects.runs && !zoomed) this.runs.setContent(runTreeLines(state, rects.runs.width - 2, rects.runs.height - 2).join('\n'));
+    if (rects.runs && !zoomed) {
+      this.runs.setContent(runTreeLines(state, rects.runs.width - 2, rects.runs.height - 2).join('\n'));
+      this.treeKeys = visibleTreeRows(state, rects.runs.height - 2).map((r) => r.key);
+    }
     if (rects.events && !zoomed) {
       setBoxLabel(this.events, `events: ${state.eventsScope === 'all' ? 'all runs' : 'selected run'}${state.filter ? ` /${oneLine(state.filter, 20)}` : ''}`, rects.events);
       this.events.setContent(eventLogLines(state, rects.events.width - 2, rects.events.height - 2).join('\n'));

@@ -2,7 +2,7 @@ import { formatDuration, type TaskRow } from '../../core/task-view.js';
 import { oneLine } from '../../core/terminal-text.js';
 import { displayWidth } from '../../core/display-width.js';
 import type { Attention } from '../attention.js';
-import { treeRows, type AppState } from '../app-state.js';
+import { treeRows, type AppState, type TreeRow } from '../app-state.js';
 import { fitColumns } from './fit-columns.js';
 import { ATTENTION_SYMBOL, bold, inverse, paint, STATUS_STYLE, text } from './style.js';
 
@@ -15,15 +15,21 @@ const MAX_COLUMN = 500;
 
 /** The run tree's lines (blessed tags), each at most `width` columns, scrolled so the selection is visible in `height` rows. */
 export function runTreeLines(state: AppState, width: number, height: number): string[] {
-  const rows = treeRows(state);
+  const rows = visibleTreeRows(state, height);
   if (rows.length === 0) return [text(state.filter ? 'no task matches the filter' : 'no runs yet: n starts a task', width)];
-  const at = Math.max(0, rows.findIndex((r) => r.key === state.selected));
-  const first = Math.max(0, Math.min(at - Math.floor(height / 2), rows.length - height));
-  return rows.slice(first, first + height).map((row) => {
+  return rows.map((row) => {
     // A run is one row: blessed would wrap a longer line onto the next task's row.
     const line = row.task ? taskLine(row.task, state.attention[row.task.task_id], width) : bold(text(`${row.run.run_id}${row.run.title ? ` ${row.run.title}` : ''}`, width));
     return row.key === state.selected ? inverse(line) : line;
   });
+}
+
+/** The tree's rows in `height` lines, top to bottom: scrolled so the selection is visible (a click maps a line back to its row). */
+export function visibleTreeRows(state: AppState, height: number): TreeRow[] {
+  const rows = treeRows(state);
+  const at = Math.max(0, rows.findIndex((r) => r.key === state.selected));
+  const first = Math.max(0, Math.min(at - Math.floor(height / 2), rows.length - height));
+  return rows.slice(first, first + height);
 }
 
 /**

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { PASTE_END, PASTE_START, PasteSplitter, pasteForField, pasteForPane } from '../../src/tui/bracketed-paste.js';
+
+describe('PasteSplitter', () => {
+  it('takes a paste out of the keys around it, in order', () => {
+    const s = new PasteSplitter();
+    expect(s.feed(`ab${PASTE_START}line 1\rline 2${PASTE_END}q`)).toEqual([
+      { kind: 'keys', text: 'ab' },
+      { kind: 'paste', text: 'line 1\rline 2' },
+      { kind: 'keys', text: 'q' },
+    ]);
+  });
+
+  it('hands over a paste spread over many reads once, when its end marker arrives, markers cut anywhere', () => {
+    const whole = `x${PASTE_START}hello\rworld${PASTE_END}y`;
+    for (let cut = 1; cut < whole.length; cut++) {
+      for (let cut2 = cut + 1; cut2 < whole.length; cut2++) {
+        const s = new PasteSplitter();
+        const pieces = [whole.slice(0, cut), whole.slice(cut, cut2), whole.slice(cut2)].flatMap((c) => s.feed(c));
+        const keys = pieces.filter((p) => p.kind === 'keys').map((p) => p.text).join('');
+        expect(pieces.filter((p) => p.kind === 'paste'), `cut at ${cut}, ${cut2}`).toEqual([{ kind: 'paste', text: 'hello\rworld' }]);
+        expect(keys, `cut at ${cut}, ${cut2}`).toBe('xy');
+      }
+    }
+  });
+
+  it('holds input ending in a maybe-marker (Escape, ESC [ 2) until flushed, then gives it back as keys', () => {
+    const s = new PasteSplitter();
+    expect(s.feed('\x1b')).toEqual([]);
+    expect(s.flush()).toEqual([{ kind: 'keys', text: '\x1b' }]);
+    expect(s.feed('a\x1b[2')).toEqual([{ kind: 'keys', text: 'a' }]);
+    expect(s.holding).toBe(true);
+    expect(s.flush()).toEqual([{ kind: 'keys', text: '\x1b[2' }]);
+    expect(s.feed('\x1b[A')).toEqual([{ kind: 'keys', text: '\x1b[A' }]); // an arrow key is no marker
+    // A held Escape that the next read does not continue into a marker stays a key of its own, not Alt-q.
+    expect(s.feed('\x1b')).toEqual([]);
+    expect(s.feed('q')).toEqual([{ kind: 'keys', text: '\x1b' }, { kind: 'keys', text: 'q' }]);
+  });
+
+  it('never flushes in the middle of a paste: the paste waits for its end', () => {
+    const s = new PasteSplitter();
+    expect(s.feed(`${PASTE_START}abc`)).toEqual([]);
+    expect(s.flush()).toEqual([]);
+    expect(s.feed(`def${PASTE_END}`)).toEqual([{ kind: 'paste', text: 'abcdef' }]);
+  });
+});
+
+describe('a paste for a pane and for a text field', () => {
+  it('is bracketed only for a program that asked, and cannot close its bracket early', () => {
+    expect(pasteForPane('a\rb', true)).toBe(`${PASTE_START}a\rb${PASTE_END}`);
+    expect(pasteForPane('a\rb', false)).toBe('a\rb');
+    expect(pasteForPane(`x${PASTE_END}rm -rf ~\r${PASTE_START}`, true)).toBe(`${PASTE_START}xrm -rf ~\r${PASTE_END}`);
+  });
+
+  it('becomes one line of printable text in a field', () => {
+    expect(pasteForField('one\r\ntwo\nthree\rfour\tfive\x1b[31m\x07')).toBe('one two three four five[31m');
+  });
+});
