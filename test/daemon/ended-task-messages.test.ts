@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { disposeChecked } from '../helpers/runner-checks.js';
+import { disposeChecked, waitFor } from '../helpers/runner-checks.js';
 import { LACP_BIN, TestWorkspace } from '../helpers/workspace.js';
 
 const TOOLS = `
@@ -11,6 +11,10 @@ tools:
     cmd: ["sh", "-c", "echo hello; exit 3"]
   batch:
     cmd: ["sh", "-c", "exit 4"]
+  held:
+    mode: interactive
+    checkpoint: after
+    cmd: ["sh", "-c", "echo hello; exit 5"]
 `;
 
 /** What `lacp ARGS` answered: exit code and its one line (stdout, else stderr). */
@@ -72,4 +76,21 @@ describe('requests about an ended task answer the same from the daemon that ran 
       await disposeChecked(ws);
     }
   }, 120_000);
+
+  it('attach of a task whose program exited but whose result waits at an after checkpoint is refused at once, not held until it is resolved', async () => {
+    const ws = new TestWorkspace(TOOLS);
+    try {
+      const { taskId, result } = await ws.run(['held']);
+      expect(result.exitCode).toBe(0);
+      await waitFor('the result held at the checkpoint', () => ws.taskEvents(taskId).find((e) => e.event === 'checkpoint_required'));
+      expect(await attach(ws, taskId)).toBe(
+        `exit 2: lacp: task ${taskId} has exited (exit 5) and waits at its checkpoint (lacp approve / lacp reject); its last screen: lacp screen ${taskId}`,
+      );
+      expect((await ws.lacp(['approve', taskId])).exitCode).toBe(0);
+      await waitFor('the task to end', () => ws.taskEvents(taskId).find((e) => e.event === 'task_completed'));
+      expect(await attach(ws, taskId)).toBe(`exit 2: lacp: task ${taskId} has ended (failed, exit 5); its last screen: lacp screen ${taskId}`);
+    } finally {
+      await disposeChecked(ws);
+    }
+  });
 });

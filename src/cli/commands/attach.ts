@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import { ScreenFollower, type TaskExit } from '../../client/screen-follower.js';
 import type { TaskOutcome } from '../../core/protocol.js';
+import { FINAL_STATUSES, type TaskStatus } from '../../core/status-values.js';
 import { endedAttach } from '../../daemon/ended-task.js';
 import { AnsiFrameRenderer, ENTER_ALT_SCREEN, RESTORE_TERMINAL } from '../../term/ansi-frame.js';
 import { parse } from '../args.js';
@@ -28,6 +29,18 @@ interface AttachEnd {
 function describeExit(exit: TaskExit): string {
   if (exit.exit_code !== null) return ` (exit ${exit.exit_code})`;
   return exit.signal ? ` (${exit.signal})` : '';
+}
+
+/**
+ * Why an attach to a task whose program has exited is refused. An ended task is named with
+ * its outcome in the daemon's words for it (`wait` answers at once); one whose result is
+ * held at an `after` checkpoint has not ended, and `wait` would block until it is resolved.
+ */
+async function exitedBeforeAttach(ctx: CliContext, taskId: string, exit: TaskExit): Promise<string> {
+  const live = await ctx.call<{ task_id: string; status: TaskStatus }[]>('tasks');
+  const status = live.find((t) => t.task_id === taskId)?.status;
+  if (status === undefined || FINAL_STATUSES.has(status)) return endedAttach(await ctx.call<TaskOutcome>('wait', { task_id: taskId }));
+  return `task ${taskId} has exited${describeExit(exit)} and waits at its checkpoint (lacp approve / lacp reject); its last screen: lacp screen ${taskId}`;
 }
 
 export async function attachCommand(argv: string[]): Promise<number> {
@@ -82,9 +95,9 @@ async function attach(ctx: CliContext, taskId: string): Promise<number> {
   }
   if (follower.exit) {
     // Ended before we came: its last screen is for reading (lacp screen), not a terminal to take over.
-    // Said with its outcome, in the words the daemon uses for an ended task (wait answers at once).
+    const exit = follower.exit;
     follower.dispose();
-    throw new CliError(endedAttach(await ctx.call<TaskOutcome>('wait', { task_id: taskId })));
+    throw new CliError(await exitedBeforeAttach(ctx, taskId, exit));
   }
 
   // From here on the terminal is ours: every way out must give it back.
