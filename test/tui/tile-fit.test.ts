@@ -1,10 +1,11 @@
+import blessed from 'blessed';
 import { afterEach, describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/core/display-width.js';
 import type { TaskRow } from '../../src/core/task-view.js';
 import { layoutRects, tileRects, type Rect } from '../../src/tui/layout-math.js';
 import { loadLayout } from '../../src/tui/layout-preset.js';
 import { AppView } from '../../src/tui/view/app-view.js';
-import { boxLabel } from '../../src/tui/view/style.js';
+import { boxLabel, setBoxLabel } from '../../src/tui/view/style.js';
 import { ScreenHarness } from './blessed-harness.js';
 import { task, withTasks } from './state-fixtures.js';
 
@@ -76,5 +77,32 @@ describe('tile titles and small tiles', () => {
     for (const line of lines.slice(0, -1)) for (const bottom of line.match(/└[^┌└]*/g) ?? []) expect(bottom, line).toMatch(/^└─*┘$/);
     for (const line of lines.slice(0, -1)) for (const top of line.match(/┌[^┌└]*/g) ?? []) expect(top, line).toMatch(/┐$/);
     expect(lines.join('\n')).toContain('too small');
+  });
+
+  it('a title going away while blessed has a resize pending does not crash (the terminal made smaller)', async () => {
+    // blessed's program takes uncaught exceptions (to restore the terminal): watch for them here.
+    const thrown: string[] = [];
+    const onThrow = (err: Error) => thrown.push(String(err));
+    process.on('uncaughtException', onThrow);
+    harness = new ScreenHarness(40, 12, 256, { autoPadding: false, dockBorders: false });
+    const box = blessed.box({ parent: harness.screen, border: { type: 'line' }, tags: true, left: 0, top: 0, width: 30, height: 8 });
+    setBoxLabel(box, 'metrics', { width: 30, height: 8 });
+    await harness.render();
+    expect(harness.lines()[0]).toContain(' metrics ');
+    // A terminal resize: blessed tells every element, and a labelled one moves its label on the next tick...
+    box.emit('resize');
+    // ...by which time the frame has found the box too low for a title (lacp-tui died here: 'setting rtop').
+    Object.assign(box, { height: 2 });
+    setBoxLabel(box, 'metrics', { width: 30, height: 2 });
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('uncaughtException', onThrow);
+    expect(thrown).toEqual([]);
+    await harness.render();
+    expect(harness.lines()[0]).not.toContain('metrics');
+    // Tall enough again, the title comes back.
+    Object.assign(box, { height: 8 });
+    setBoxLabel(box, 'metrics', { width: 30, height: 8 });
+    await harness.render();
+    expect(harness.lines()[0]).toContain(' metrics ');
   });
 });

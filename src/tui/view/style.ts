@@ -65,12 +65,21 @@ export function boxLabel(plain: string, boxWidth: number, tags: boolean): string
 /** A bordered box needs this many rows for blessed to put its title on the top border, not below it. */
 const LABEL_MIN_HEIGHT = 3;
 
-/** Sets a box's title with boxLabel for the box's size; removes it when it does not fit. */
+/**
+ * Sets a box's title with boxLabel for the box's size; hides it when it does not fit.
+ * Hidden, not removed: on a terminal resize blessed moves a label on the next tick, and
+ * a label removed before then threw there (`setting 'rtop'`), ending lacp-tui.
+ */
 export function setBoxLabel(box: blessed.Widgets.BoxElement, plain: string, size: { width: number; height: number }): void {
   const fits = size.height >= LABEL_MIN_HEIGHT;
   const label = fits ? boxLabel(plain, size.width, (box as unknown as { parseTags?: boolean }).parseTags === true) : '';
-  if (label) box.setLabel(label);
-  else box.removeLabel();
+  const shown = (box as unknown as { _label?: blessed.Widgets.BoxElement })._label;
+  if (label) {
+    box.setLabel(label);
+    shown?.show();
+  } else {
+    shown?.hide();
+  }
 }
 
 /** Columns a tag string takes on screen: its text without tags, wide characters as two. */
