@@ -69,7 +69,7 @@ function reduce(state: AppState, msg: Msg): Step {
       // A click in the tree is a control-plane act: keys stop going to the pane left behind.
       return keep({ ...state, selected: msg.key, focus: 'control' });
     case 'paste':
-      return onPaste(state, msg.text);
+      return onPaste({ ...state, leftPane: null }, msg.text); // input between two leave keys: no longer twice in a row
     case 'key':
       // leftPane lasts one key: the leave key pressed next sends itself (onKey); any other key ends it.
       return onKey({ ...state, message: null, leftPane: null }, msg.name, msg.ch, msg.seq, state.leftPane);

@@ -49,6 +49,8 @@ describe('update: the leave key twice', () => {
   it('only right after leaving: another key in between makes the leave key a plain leave again', () => {
     const left = press(withTasks(task('t-1')), 'enter', 'C-a', 'e').state;
     expect(update(left, key('C-a', '\x01'))).toMatchObject({ state: { focus: 'control' }, effects: [] });
+    const pasted = update(press(withTasks(task('t-1')), 'enter', 'C-a').state, paste('x')).state;
+    expect(update(pasted, key('C-a', '\x01'))).toMatchObject({ state: { focus: 'control' }, effects: [] });
   });
 
   it('sends a remapped leave key, not Ctrl-a', () => {
