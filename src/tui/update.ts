@@ -183,7 +183,7 @@ function onPaste(state: AppState, text: string): Step {
     return field && line ? onOverlayKey(state, o, PASTE_KEY, line) : keep(state);
   }
   if (state.focus === 'pane') return toPane(state, (task_id) => ({ type: 'paste', task_id, text }));
-  return keep(state);
+  return keep({ ...state, message: 'paste ignored: it goes into a pane (Enter one first) or an open text field' });
 }
 
 export function runCommand(state: AppState, id: CommandId): Step {

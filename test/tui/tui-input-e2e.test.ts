@@ -85,6 +85,7 @@ describe('lacp-tui input under tmux', { timeout: 120_000 }, () => {
     tui.start();
     await tui.waitFor(new RegExp(`CONTROL\\s+▶ ${taskId}`), 'the pane selected');
     tui.paste('zq\nQ');
+    await tui.waitFor(/paste ignored/, 'the word on the status line');
     // Keys after the paste are read after it: once help shows, the paste has been handled.
     tui.keys('?');
     await tui.waitFor((s) => s.includes('keys (any key closes)') || /lacp-tui exited/.test(s), 'help (or the UI gone)');
