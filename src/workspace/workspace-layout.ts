@@ -1,5 +1,5 @@
 import { accessSync, constants, lstatSync, statSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import type { WorkspacePaths } from './workspace-paths.js';
 
 /**
@@ -31,7 +31,7 @@ function notDirectoryProblem(dir: string, holds: string): string | null {
   const target = link.isSymbolicLink() ? statSync(dir, { throwIfNoEntry: false }) : link;
   if (target?.isDirectory()) return null;
   const what = !target ? 'a link to nothing' : 'a file, not a directory';
-  return `${dir} is ${what}: lacp keeps ${holds} in ${basename(dir)}/ there; move it away and run the command again`;
+  return `${dir} is ${what} (lacp keeps ${holds} there); move it away and run the command again`;
 }
 
 /**

@@ -285,7 +285,7 @@ describe('daemon unreachable: exit 3', () => {
     const blocked = new TestWorkspace();
     try {
       writeFileSync(join(blocked.root, '.lacp'), 'not a directory');
-      expectOneLineError(await blocked.lacp(['run', 'sh', '--prompt', 'true']), 2, /\.lacp is a file, not a directory: .*move it away/);
+      expectOneLineError(await blocked.lacp(['run', 'sh', '--prompt', 'true']), 2, /\.lacp is a file, not a directory \(lacp keeps .*\); move it away/);
     } finally {
       await disposeChecked(blocked);
     }
