@@ -1,3 +1,4 @@
+import type blessed from 'blessed';
 import { StringDecoder } from 'node:string_decoder';
 
 /** What a terminal in bracketed-paste mode (CSI ? 2004 h) writes around a paste. */
@@ -131,7 +132,7 @@ export function interceptPastes(input: InputStream, onPaste: (text: string) => v
 }
 
 /** Asks the host terminal to mark pastes, and hands each one to `onPaste` instead of blessed's key reader. */
-export function acceptPastes(screen: { program: { input: InputStream; decset(...modes: string[]): unknown } }, onPaste: (text: string) => void): void {
-  interceptPastes(screen.program.input, onPaste);
+export function acceptPastes(screen: blessed.Widgets.Screen, onPaste: (text: string) => void): void {
+  interceptPastes(screen.program.input as unknown as InputStream, onPaste);
   screen.program.decset('2004');
 }

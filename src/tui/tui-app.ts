@@ -111,7 +111,7 @@ export class TuiApp {
       const name = printable ? ch : (key?.full ?? '');
       this.dispatch({ type: 'key', name, ch, seq: key?.sequence ?? ch ?? '' });
     });
-    acceptPastes(screen as unknown as Parameters<typeof acceptPastes>[0], (text) => this.dispatch({ type: 'paste', text }));
+    acceptPastes(screen, (text) => this.dispatch({ type: 'paste', text }));
     // Where the grid is decides whether its tiles are drawn: update keeps keys off a pane it cannot draw.
     screen.on('resize', () => this.dispatch({ type: 'grid-area', area: this.gridArea() }));
     client.onClose(() => {

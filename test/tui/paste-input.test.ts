@@ -1,5 +1,7 @@
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { PASTE_END, PASTE_START, PasteSplitter, pasteForField, pasteForPane } from '../../src/tui/bracketed-paste.js';
+import { interceptPastes, PASTE_END, PASTE_START, PasteSplitter, pasteForField, pasteForPane } from '../../src/tui/bracketed-paste.js';
 
 describe('PasteSplitter', () => {
   it('takes a paste out of the keys around it, in order', () => {
@@ -54,5 +56,30 @@ describe('a paste for a pane and for a text field', () => {
 
   it('becomes one line of printable text in a field', () => {
     expect(pasteForField('one\r\ntwo\nthree\rfour\tfive\x1b[31m\x07')).toBe('one two three four five[31m');
+  });
+});
+
+describe('interceptPastes on a stream', () => {
+  it("hands the stream's readers the keys in order, each paste to the callback, and a held Escape after a moment", async () => {
+    const input = new PassThrough();
+    const seen: string[] = [];
+    interceptPastes(input, (text) => seen.push(`paste:${text}`));
+    input.on('data', (b: Buffer) => seen.push(`keys:${b.toString()}`));
+    input.write(Buffer.from(`a${PASTE_START}q\r`));
+    input.write(Buffer.from(`Q${PASTE_END}b`));
+    input.write(Buffer.from('\x1b'));
+    await once(input, 'data'); // the Escape, given up on as a marker's start
+    expect(seen).toEqual(['keys:a', 'paste:q\rQ', 'keys:b', 'keys:\x1b']);
+  });
+
+  it('keeps a UTF-8 character cut between two reads whole', async () => {
+    const input = new PassThrough();
+    const pasted = new Promise<string>((resolve) => interceptPastes(input, resolve));
+    input.resume(); // flowing, as blessed's reader makes stdin
+    const bytes = Buffer.from(`${PASTE_START}中${PASTE_END}`);
+    const cut = PASTE_START.length + 1; // inside the three bytes of 中
+    input.write(bytes.subarray(0, cut));
+    input.write(bytes.subarray(cut));
+    expect(await pasted).toBe('中');
   });
 });
