@@ -423,6 +423,6 @@ describe('lacp-tui under tmux', { timeout: 120_000 }, () => {
     tui.start(['--layout', 'nope']);
     const exit = await tui.waitExit();
     expect(exit.status).toBe(2);
-    expect(tui.screen()).toMatch(/lacp-tui: .*no layout 'nope'/);
+    expect(tui.screen()).toMatch(/lacp-tui: unknown layout 'nope' \(available: default, focus, grid\)/);
   });
 });
