@@ -3,7 +3,7 @@ import type { PaneLayout } from '../../core/pane-layout-schema.js';
 import { oneLine } from '../../core/terminal-text.js';
 import { paneTasks, selectedTask, type AppState } from '../app-state.js';
 import { paneHint, statusHints } from '../key-map.js';
-import { layoutRects, pageCount, pageSlice, tileFits, tileRects, type Rect } from '../layout-math.js';
+import { layoutRects, pageCount, pageSlice, tileRects, tilesFit, type Rect } from '../layout-math.js';
 import { eventLogLines } from './event-log-view.js';
 import { MetricsView, type MetricsSample } from './metrics-view.js';
 import { overlayContent, overlayHeight, overlayWidth, visibleOverlayLines } from './overlay-view.js';
@@ -87,7 +87,8 @@ export class AppView {
     const shown = zoomed ? [zoomed] : panes.slice(pageSlice(panes.length, state.maxTiles, state.page).first).slice(0, state.maxTiles);
     // Tiles too small for a border and a row are not drawn (blessed put their titles over
     // the next region); the grid says so instead, and z still shows the selected pane.
-    const tileAreas = tileRects(area, shown.length).every(tileFits) ? tileRects(area, shown.length) : [];
+    // (update uses the same tilesFit: keys never go to a pane this leaves undrawn.)
+    const tileAreas = tilesFit(area, shown.length) ? tileRects(area, shown.length) : [];
     this.placeBox(this.empty, tileAreas.length === 0 ? area : undefined);
     setBoxLabel(this.empty, 'terminals', area);
     this.empty.setContent(shown.length === 0 ? EMPTY_GRID : TOO_SMALL);
