@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TelemetryEvent } from '../../src/core/events.js';
 import { readProc } from '../../src/runner/proc-table.js';
 import { LACP_BIN, TestWorkspace } from '../helpers/workspace.js';
+import { expectOneLineError } from '../helpers/one-line-error.js';
 import { disposeChecked, validateWorkspaceFiles, waitFor } from '../helpers/runner-checks.js';
 
 const ws = new TestWorkspace(`
@@ -25,19 +26,6 @@ afterAll(async () => {
   validateWorkspaceFiles(ws.root);
   await disposeChecked(ws);
 });
-
-/** A failure of lacp itself: exactly one line on stderr, no stack trace, nothing on stdout. */
-function expectOneLineError(r: { exitCode?: number; stdout: unknown; stderr: unknown }, code: number, pattern: RegExp) {
-  const stderr = String(r.stderr);
-  const seen = `exit ${r.exitCode}, stderr ${JSON.stringify(stderr)}, stdout ${JSON.stringify(String(r.stdout))}`;
-  expect(r.exitCode, seen).toBe(code);
-  expect(stderr.split('\n'), seen).toHaveLength(1);
-  // One line: `lacp: ...`, or a config error located as compilers print them (FILE:LINE:COL message).
-  expect(stderr, seen).toMatch(/^(lacp: |\S+:\d+:\d+ )/);
-  expect(stderr, seen).toMatch(pattern);
-  expect(stderr, seen).not.toMatch(/\n\s+at |Error:/);
-  expect(String(r.stdout), seen).toBe('');
-}
 
 describe('lacp listings', () => {
   it('ls, events and logs, as text and as JSON', async () => {

@@ -6,6 +6,7 @@ import { tryConnect } from '../../src/client/ensure-daemon.js';
 import { workspacePaths } from '../../src/workspace/workspace-paths.js';
 import { disposeChecked, waitFor } from '../helpers/runner-checks.js';
 import { LACP_BIN, TestWorkspace } from '../helpers/workspace.js';
+import { expectOneLineError } from '../helpers/one-line-error.js';
 
 /** The uid lacp runs as when the tests run as root: root ignores permission bits, so "cannot write" needs another user. */
 const NOBODY = 65534;
@@ -23,18 +24,6 @@ afterAll(async () => {
     await disposeChecked(ws);
   }
 });
-
-/** A failure of lacp itself: exactly one line on stderr (`lacp: ...`), no stack trace, nothing on stdout. */
-function expectOneLineError(r: { exitCode?: number; stdout: unknown; stderr: unknown }, code: number, pattern: RegExp) {
-  const stderr = String(r.stderr);
-  const seen = `exit ${r.exitCode}, stderr ${JSON.stringify(stderr)}, stdout ${JSON.stringify(String(r.stdout))}`;
-  expect(r.exitCode, seen).toBe(code);
-  expect(stderr.split('\n'), seen).toHaveLength(1);
-  expect(stderr, seen).toMatch(/^lacp: /);
-  expect(stderr, seen).not.toMatch(/internal error|\n\s+at |Error:/);
-  expect(stderr, seen).toMatch(pattern);
-  expect(String(r.stdout), seen).toBe('');
-}
 
 /** `lacp ARGS` in `root` as a user who may not write there (nobody when the tests run as root). */
 function lacpUnprivileged(root: string, args: string[]) {

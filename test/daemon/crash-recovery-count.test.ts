@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXTURES, TestWorkspace } from '../helpers/workspace.js';
-import { completionOf, daemonPid, disposeChecked, isAlive, readPidFiles, readRecord, validateWorkspaceFiles, waitFor } from '../helpers/runner-checks.js';
+import { completionOf, daemonPid, disposeChecked, isAlive, readRecord, validateWorkspaceFiles, waitFor } from '../helpers/runner-checks.js';
+import { startStubborn } from '../helpers/stubborn-fixture.js';
 
 // stubborn-tree.js leaves four processes: itself (the task's leader), a child in its group,
 // a nohup'd child in its group, and a child that left for a session of its own.
@@ -16,23 +16,12 @@ tools:
     cmd: ["node", "${FIXTURES}/stubborn-tree.js", "{dir}"]
 `;
 
-const pidDirs: string[] = [];
-afterAll(() => {
-  for (const d of pidDirs) rmSync(d, { recursive: true, force: true });
-});
 
 describe('crash recovery after kill -9 of the daemon', () => {
   it('counts every leftover process it killed: leader, group members and the one that left the group', async () => {
     const ws = new TestWorkspace(TOOLS);
     try {
-      const dir = mkdtempSync(join(tmpdir(), 'lacp-pids-'));
-      pidDirs.push(dir);
-      const { runId, taskId, result } = await ws.run(['stubborn', '--set', `dir=${dir}`]);
-      expect(result.exitCode, String(result.stderr)).toBe(0);
-      const stdout = join(ws.runs.taskDir(runId, taskId), 'stdout.log');
-      await waitFor('the fixture to be ready', () => existsSync(stdout) && readFileSync(stdout, 'utf8').includes('ready'));
-      const pids = readPidFiles(dir);
-      expect(Object.keys(pids).sort()).toEqual(['background', 'main', 'nohup', 'setsid']);
+      const { runId, taskId, pids } = await startStubborn(ws);
 
       const first = daemonPid(ws)!;
       process.kill(first, 'SIGKILL');

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../src/core/events.js';
 import { readProc } from '../../src/runner/proc-table.js';
 import { FIXTURES, TestWorkspace } from '../helpers/workspace.js';
@@ -12,11 +11,11 @@ import {
   daemonProcesses,
   disposeChecked,
   isAlive,
-  readPidFiles,
   validateWorkspaceFiles,
   waitFor,
   workspaceProcesses,
 } from '../helpers/runner-checks.js';
+import { startStubborn } from '../helpers/stubborn-fixture.js';
 
 const STUBBORN_TOOLS = `
 version: 1
@@ -27,23 +26,6 @@ tools:
     cmd: ["node", "${FIXTURES}/stubborn-tree.js", "{dir}"]
     kill_grace_sec: 0.3
 `;
-
-const pidDirs: string[] = [];
-afterAll(() => {
-  for (const d of pidDirs) rmSync(d, { recursive: true, force: true });
-});
-
-async function startStubborn(ws: TestWorkspace) {
-  const dir = mkdtempSync(join(tmpdir(), 'lacp-pids-'));
-  pidDirs.push(dir);
-  const { runId, taskId, result } = await ws.run(['stubborn', '--set', `dir=${dir}`]);
-  expect(result.exitCode, String(result.stderr)).toBe(0);
-  const stdout = join(ws.runs.taskDir(runId, taskId), 'stdout.log');
-  await waitFor('the fixture to be ready', () => existsSync(stdout) && readFileSync(stdout, 'utf8').includes('ready'));
-  const pids = readPidFiles(dir);
-  expect(Object.keys(pids)).toHaveLength(4);
-  return { runId, taskId, pids };
-}
 
 function stateFiles(ws: TestWorkspace) {
   const dir = join(ws.root, '.lacp');

@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../src/core/events.js';
 import { FIXTURES, TestWorkspace } from '../helpers/workspace.js';
-import { completionOf, disposeChecked, isAlive, readPidFiles, validateWorkspaceFiles, waitFor } from '../helpers/runner-checks.js';
+import { completionOf, disposeChecked, isAlive, readPidFiles, validateWorkspaceFiles } from '../helpers/runner-checks.js';
+import { pidDir, startStubborn } from '../helpers/stubborn-fixture.js';
 
 const GRACE_SEC = 0.3;
 const TOOLS = `
@@ -24,32 +23,10 @@ tools:
 `;
 
 const ws = new TestWorkspace(TOOLS);
-const pidDirs: string[] = [];
 afterAll(async () => {
   validateWorkspaceFiles(ws.root);
   await disposeChecked(ws);
-  for (const d of pidDirs) rmSync(d, { recursive: true, force: true });
 });
-
-/** Starts the stubborn fixture and waits until all four of its processes have written their pids. */
-async function startStubborn(tool: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'lacp-pids-'));
-  pidDirs.push(dir);
-  const { runId, taskId, result } = await ws.run([tool, '--set', `dir=${dir}`]);
-  expect(result.exitCode).toBe(0);
-  const stdout = join(ws.runs.taskDir(runId, taskId), 'stdout.log');
-  await waitFor('the fixture to be ready', () => {
-    try {
-      return readFileSync(stdout, 'utf8').includes('ready');
-    } catch {
-      return false;
-    }
-  });
-  const pids = readPidFiles(dir);
-  expect(Object.keys(pids).sort()).toEqual(['background', 'main', 'nohup', 'setsid']);
-  for (const pid of Object.values(pids)) expect(isAlive(pid)).toBe(true);
-  return { runId, taskId, pids, stdout };
-}
 
 function checkEscalation(events: TelemetryEvent[]) {
   const signals = events.filter((e) => e.event === 'signal_sent') as Extract<TelemetryEvent, { event: 'signal_sent' }>[];
@@ -64,7 +41,7 @@ function checkEscalation(events: TelemetryEvent[]) {
 
 describe('cancel and timeout escalate SIGINT, SIGTERM, SIGKILL, then sweep: nothing survives', () => {
   it('cancel: the three signals in order, a grace apart; every process of the tree is dead when cancel returns', async () => {
-    const { taskId, pids, stdout } = await startStubborn('stubborn');
+    const { taskId, pids, stdout } = await startStubborn(ws);
     const cancel = await ws.lacp(['cancel', taskId]);
     expect(cancel.exitCode).toBe(0);
     // cancel returned: the task has ended, so everything of it must be gone already, the setsid escapee too.
@@ -89,8 +66,7 @@ describe('cancel and timeout escalate SIGINT, SIGTERM, SIGKILL, then sweep: noth
   it('timeout: the same escalation, timed_out, nothing survives', async () => {
     // Not waiting for "ready": on a loaded machine the timeout may come first; whatever
     // of the tree had started by then must be gone too.
-    const dir = mkdtempSync(join(tmpdir(), 'lacp-pids-'));
-    pidDirs.push(dir);
+    const dir = pidDir();
     const { taskId, result } = await ws.run(['stubborn_timeout', '--set', `dir=${dir}`, '--wait']);
     expect(result.exitCode).toBe(124);
     const events = ws.taskEvents(taskId);

@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { TestWorkspace } from '../helpers/workspace.js';
-import { TmuxTui } from './tmux-tui.js';
+import { describe, expect, it } from 'vitest';
+import { useTuiSessions } from './tui-session.js';
 
 const ECHO_TOOLS = `version: 1
 tools:
@@ -9,22 +8,13 @@ tools:
     cmd: ["echo", "{prompt}"]
 `;
 
-let ws: TestWorkspace | null = null;
-let tui: TmuxTui | null = null;
-
-afterEach(async () => {
-  tui?.kill();
-  await ws?.dispose();
-  ws = null;
-  tui = null;
-});
+const open = useTuiSessions();
 
 const promptLine = (screen: string): string => screen.split('\n').find((l) => l.includes('prompt:')) ?? '';
 
 describe('lacp-tui new-task form under tmux', { timeout: 120_000 }, () => {
   it('a 300-character prompt scrolls to keep the cursor in view, and Left/Home edit it in place', async () => {
-    ws = new TestWorkspace(ECHO_TOOLS);
-    tui = new TmuxTui(ws.root, { cols: 80, rows: 24 });
+    const { ws, tui } = open(ECHO_TOOLS, { cols: 80, rows: 24 });
     tui.start();
     await tui.waitFor(/no runs yet/);
     tui.keys('n');
@@ -48,7 +38,7 @@ describe('lacp-tui new-task form under tmux', { timeout: 120_000 }, () => {
     tui.keys('Enter');
     const started = await tui.waitFor(/started (t-\w+)/, 'the started message');
     const taskId = /started (t-\w+)/.exec(started)![1]!;
-    await tui.waitFor(() => ws!.taskEvents(taskId).some((e) => e.event === 'task_completed'), 'the task to end');
+    await tui.waitFor(() => ws.taskEvents(taskId).some((e) => e.event === 'task_completed'), 'the task to end');
     const out = await ws.lacp(['logs', taskId]);
     expect(out.stdout.trim()).toBe(`say: ${words.replace(/typo$/, 'thpo')}`);
     tui.keys('q');

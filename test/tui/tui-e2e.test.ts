@@ -1,12 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../src/client/daemon-client.js';
 import { codePointWidth, displayWidth } from '../../src/core/display-width.js';
 import type { ScreenText } from '../../src/core/protocol.js';
 import { workspacePaths } from '../../src/workspace/workspace-paths.js';
-import { REPO, TestWorkspace } from '../helpers/workspace.js';
+import { REPO } from '../helpers/workspace.js';
 import { TmuxTui } from './tmux-tui.js';
+import { useTuiSessions } from './tui-session.js';
 
 const GATED_TOOLS = `version: 1
 tools:
@@ -35,21 +36,7 @@ tools:
     cmd: ["echo", "{greeting}", "{prompt}"]
 `;
 
-let ws: TestWorkspace | null = null;
-let tui: TmuxTui | null = null;
-
-afterEach(async () => {
-  tui?.kill();
-  await ws?.dispose();
-  ws = null;
-  tui = null;
-});
-
-function open(tools?: string): { ws: TestWorkspace; tui: TmuxTui } {
-  ws = new TestWorkspace(tools);
-  tui = new TmuxTui(ws.root);
-  return { ws, tui };
-}
+const open = useTuiSessions();
 
 /** The character drawn at display column `col` of a captured line. */
 function charAtColumn(line: string, col: number): string | undefined {

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO, TestWorkspace } from '../helpers/workspace.js';
 import { TmuxTui } from './tmux-tui.js';
+import { useTuiSessions } from './tui-session.js';
 
 /**
  * Panes that show exactly the bytes they get: `cat -v` prints ESC as ^[ and Ctrl-a as ^A
@@ -19,21 +20,8 @@ tools:
     cmd: ['sh', '-c', 'stty -echo; exec cat -v']
 `;
 
-let ws: TestWorkspace | null = null;
-let tui: TmuxTui | null = null;
-
-afterEach(async () => {
-  tui?.kill();
-  await ws?.dispose();
-  ws = null;
-  tui = null;
-});
-
-function open(size?: { cols: number; rows: number }): { ws: TestWorkspace; tui: TmuxTui } {
-  ws = new TestWorkspace(INPUT_TOOLS);
-  tui = new TmuxTui(ws.root, size);
-  return { ws, tui };
-}
+const openTui = useTuiSessions();
+const open = (size?: { cols: number; rows: number }) => openTui(INPUT_TOOLS, size);
 
 const statusLine = (s: string): string => s.split('\n').find((l) => l.includes('CONTROL') || l.includes('PANE:')) ?? '';
 
