@@ -10,6 +10,13 @@ export const PASTE_END = '\x1b[201~';
  * the held bytes were keys after all (an Escape key waits this long: tmux waits 500 ms).
  */
 const MARKER_WAIT_MS = 30;
+/**
+ * A paste whose end marker does not come after this much silence is handed over as it is,
+ * and what follows is keys again: a lost end marker (a terminal killed mid-paste, a
+ * garbled stream) must not swallow every key after it. A terminal writes a paste as fast
+ * as the tty takes it, so a real one is never this quiet in the middle.
+ */
+const PASTE_QUIET_MS = 1000;
 
 export type InputPiece = { kind: 'keys'; text: string } | { kind: 'paste'; text: string };
 
@@ -68,8 +75,20 @@ export class PasteSplitter {
     return [{ kind: 'keys', text }];
   }
 
+  /** The paste read so far, handed over as if its end marker had come (see PASTE_QUIET_MS); [] outside a paste. */
+  endPaste(): InputPiece[] {
+    if (this.pasting === null) return [];
+    const text = this.pasting + this.held;
+    [this.pasting, this.held] = [null, ''];
+    return [{ kind: 'paste', text }];
+  }
+
   get holding(): boolean {
     return this.pasting === null && this.held !== '';
+  }
+
+  get inPaste(): boolean {
+    return this.pasting !== null;
   }
 }
 
@@ -127,6 +146,7 @@ export function interceptPastes(input: InputStream, onPaste: (text: string) => v
     timer = null;
     deliver(splitter.feed(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer)));
     if (splitter.holding) timer = setTimeout(() => deliver(splitter.flush()), MARKER_WAIT_MS).unref();
+    else if (splitter.inPaste) timer = setTimeout(() => deliver(splitter.endPaste()), PASTE_QUIET_MS).unref();
     return true;
   };
 }

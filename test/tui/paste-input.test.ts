@@ -45,6 +45,15 @@ describe('PasteSplitter', () => {
     expect(s.flush()).toEqual([]);
     expect(s.feed(`def${PASTE_END}`)).toEqual([{ kind: 'paste', text: 'abcdef' }]);
   });
+
+  it('hands over a paste whose end never came when told to, and reads keys again after it', () => {
+    const s = new PasteSplitter();
+    expect(s.feed(`${PASTE_START}abc\x1b[20`)).toEqual([]);
+    expect(s.inPaste).toBe(true);
+    expect(s.endPaste()).toEqual([{ kind: 'paste', text: 'abc\x1b[20' }]);
+    expect(s.feed('q')).toEqual([{ kind: 'keys', text: 'q' }]);
+    expect(s.endPaste()).toEqual([]);
+  });
 });
 
 describe('a paste for a pane and for a text field', () => {
@@ -70,6 +79,19 @@ describe('interceptPastes on a stream', () => {
     input.write(Buffer.from('\x1b'));
     await once(input, 'data'); // the Escape, given up on as a marker's start
     expect(seen).toEqual(['keys:a', 'paste:q\rQ', 'keys:b', 'keys:\x1b']);
+  });
+
+  it('gives up on a paste that stays without its end marker, so the keys after it are keys', async () => {
+    const input = new PassThrough();
+    const seen: string[] = [];
+    const pasted = new Promise<void>((resolve) => interceptPastes(input, (text) => (seen.push(`paste:${text}`), resolve())));
+    input.on('data', (b: Buffer) => seen.push(`keys:${b.toString()}`));
+    input.write(Buffer.from(`${PASTE_START}half a paste`));
+    await pasted; // after the paste's quiet spell, with no end marker
+    const next = once(input, 'data'); // before the write: a key that is not held is passed on within it
+    input.write(Buffer.from('q'));
+    await next;
+    expect(seen).toEqual(['paste:half a paste', 'keys:q']);
   });
 
   it('keeps a UTF-8 character cut between two reads whole', async () => {
