@@ -13,6 +13,13 @@
   const ACK_INTERVAL_MS = 100;
   /** Event log rows kept on the page. */
   const LOG_ROWS = 1000;
+  /**
+   * xterm.js draws no cursor until its terminal is first focused or typed into, which a
+   * read-only pane never is; switching to the alternate screen and back also marks the
+   * cursor as shown. On a new, empty terminal the switch changes nothing else, and the
+   * snapshot written after it restores whatever screen and cursor the task has.
+   */
+  const SHOW_CURSOR = '\x1b[?1047h\x1b[?1047l';
   /** Two 80-column panes side by side on a 1920-pixel screen. */
   const TERM_FONT_SIZE = 14;
 
@@ -168,11 +175,12 @@
     $('panes').append(box);
     // disableStdin: keys typed here produce nothing, and the page has no way to send them anyway.
     // allowProposedApi: the width table is set through xterm's proposed `unicode` API.
-    const term = new Terminal({ cols: m.cols, rows: m.rows, disableStdin: true, cursorBlink: false, fontSize: TERM_FONT_SIZE, scrollback: 1000 /* = the viewer session's PANE_SCROLLBACK */, allowProposedApi: true });
+    // cursorInactiveStyle: nobody focuses a read-only pane, so the cursor is drawn as a terminal draws it.
+    const term = new Terminal({ cols: m.cols, rows: m.rows, disableStdin: true, cursorBlink: false, cursorInactiveStyle: 'block', fontSize: TERM_FONT_SIZE, scrollback: 1000 /* = the viewer session's PANE_SCROLLBACK */, allowProposedApi: true });
     term.unicode.register(widths);
     term.unicode.activeVersion = widths.version;
     term.open(host);
-    term.write(m.snapshot);
+    term.write(SHOW_CURSOR + m.snapshot);
     panes.set(m.task_id, { el: box, term, statusEl });
   }
 

@@ -43,8 +43,8 @@ interface Watched {
 }
 
 /** Opens the mirror page, recording every WebSocket frame each way and every page error. */
-async function openPage(): Promise<Watched> {
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+async function openPage(viewport = { width: 1920, height: 1080 }): Promise<Watched> {
+  const page = await browser.newPage({ viewport });
   const watched: Watched = { page, received: [], sent: [], errors: [] };
   page.on('websocket', (socket) => {
     socket.on('framereceived', (f) => watched.received.push(String(f.payload)));
@@ -110,6 +110,53 @@ describe('mirror page in Chromium', () => {
       await ws.lacp(['cancel', taskId]);
     });
   }
+
+  it('shows the cursor where the task left it, though nobody focused the page', async () => {
+    const { taskId } = await ws.run(['bash']);
+    const w = await openPage();
+    await waitFor('the pane with the prompt', async () => (await paneText(w.page, taskId)).includes('$'));
+    // Two lines, then the cursor goes back up into the first, after "cur".
+    // (\\\\ is one backslash for lacp send, so printf gets \n and \033 to interpret.)
+    await ws.lacp(['send', taskId, 'clear; printf "cursor-row\\\\nnext-row\\\\033[1A\\\\r\\\\033[3C"; sleep 60\\r']);
+    const rows = w.page.locator(`.pane[data-task-id="${taskId}"] .xterm-rows > div`);
+    await waitFor('the two rows, the screen cleared', async () => /^cursor-row\nnext-row/.test(await paneText(w.page, taskId)));
+    const cursor = await waitFor('a drawn cursor', async () =>
+      rows.evaluateAll((divs) => {
+        const row = divs.findIndex((d) => d.querySelector('.xterm-cursor'));
+        if (row < 0) return false;
+        const before = [...divs[row]!.querySelectorAll('span')].filter((s) => s.compareDocumentPosition(divs[row]!.querySelector('.xterm-cursor')!) & Node.DOCUMENT_POSITION_FOLLOWING);
+        return { rowText: divs[row]!.textContent!.trimEnd(), before: before.map((s) => s.textContent).join('') };
+      }),
+    );
+    expect(cursor.rowText).toBe('cursor-row');
+    expect(cursor.before).toBe('cur');
+    await w.page.close();
+    await ws.lacp(['cancel', taskId]);
+  });
+
+  it('fits a narrow window and never clips a task line: every part stays reachable', async () => {
+    const gated = await ws.run(['gated', '--title', 'a title long enough to wrap in the narrow run column']);
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 420, height: 900 }]) {
+      const w = await openPage(viewport);
+      const task = w.page.locator(`.task[data-task-id="${gated.taskId}"]`);
+      await waitFor('the gated task', async () => (await task.count()) === 1);
+      const box = (await task.boundingBox())!;
+      for (const part of ['.status', '.task-tool', '.task-id', '.task-time']) {
+        const b = (await task.locator(part).boundingBox())!;
+        expect(b.x + b.width, `${part} at ${viewport.width}px`).toBeLessThanOrEqual(box.x + box.width);
+      }
+      expect(await task.locator('.task-id').evaluate((e) => e.getClientRects().length), `one-line task id at ${viewport.width}px`).toBe(1);
+      // No part of the page hides to the right of the window: terminals and events stack under the runs.
+      const overflow = await w.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `horizontal overflow at ${viewport.width}px`).toBeLessThanOrEqual(0);
+      for (const section of ['#runs', '#panes-section', '#log-section']) {
+        const b = (await w.page.locator(section).boundingBox())!;
+        expect(b.x + b.width, `${section} at ${viewport.width}px`).toBeLessThanOrEqual(viewport.width + 1);
+      }
+      await w.page.close();
+    }
+    await ws.lacp(['reject', gated.taskId]);
+  });
 
   it('typing into the page changes nothing in the task, and the page sends nothing but acks', async () => {
     const { taskId } = await ws.run(['bash']);
