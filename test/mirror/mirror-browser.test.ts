@@ -124,7 +124,7 @@ describe('mirror page in Chromium', () => {
       rows.evaluateAll((divs) => {
         const row = divs.findIndex((d) => d.querySelector('.xterm-cursor'));
         if (row < 0) return false;
-        const before = [...divs[row]!.querySelectorAll('span')].filter((s) => s.compareDocumentPosition(divs[row]!.querySelector('.xterm-cursor')!) & Node.DOCUMENT_POSITION_FOLLOWING);
+        const before = Array.from(divs[row]!.querySelectorAll('span')).filter((s) => s.compareDocumentPosition(divs[row]!.querySelector('.xterm-cursor')!) & Node.DOCUMENT_POSITION_FOLLOWING);
         return { rowText: divs[row]!.textContent!.trimEnd(), before: before.map((s) => s.textContent).join('') };
       }),
     );
