@@ -1,9 +1,11 @@
 import blessed from 'blessed';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DaemonUnreachable, ensureDaemon } from '../client/ensure-daemon.js';
+import type { DaemonClient } from '../client/daemon-client.js';
+import { DaemonUnreachable, ensureDaemon, tryConnect } from '../client/ensure-daemon.js';
 import { ConfigError } from '../config/config-error.js';
-import { resolveWorkspace, workspacePaths, workspaceProblem } from '../workspace/workspace-paths.js';
+import { workspaceLayoutProblem, workspaceWriteProblem } from '../workspace/workspace-layout.js';
+import { resolveWorkspace, workspacePaths, workspaceProblem, type WorkspacePaths } from '../workspace/workspace-paths.js';
 import { blessedTerminal, terminalColours } from './terminal-type.js';
 import { LayoutNameError, loadLayout } from './layout-preset.js';
 import { startMirrorIfAvailable } from './mirror-hook.js';
@@ -58,6 +60,12 @@ export async function runTui(argv: string[]): Promise<number> {
     return 2;
   }
   const paths = workspacePaths(root);
+  // The CLI's check, said before the terminal is taken: `runs` or `.lacp` as a file breaks the UI as it does every command.
+  const layoutProblem = workspaceLayoutProblem(paths);
+  if (layoutProblem) {
+    process.stderr.write(`lacp-tui: ${layoutProblem}\n`);
+    return 2;
+  }
   let layout;
   try {
     layout = loadLayout(args.layout, paths.panesDir);
@@ -68,14 +76,17 @@ export async function runTui(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  const connected = await connectOrCheck(paths);
+  if (typeof connected === 'number') return connected;
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    connected?.close();
     process.stderr.write('lacp-tui: needs a terminal (stdin and stdout must be a TTY); lacp is the scriptable CLI\n');
     return 2;
   }
   const log = new Log(join(paths.stateDir, 'tui.log'));
-  let client;
+  let client = connected;
   try {
-    client = await ensureDaemon(paths);
+    client ??= await ensureDaemon(paths);
   } catch (err) {
     if (err instanceof DaemonUnreachable) {
       process.stderr.write(`lacp-tui: ${err.message}\n`);
@@ -104,4 +115,26 @@ export async function runTui(argv: string[]): Promise<number> {
   log.write(`quit (${code})`);
   if (code === 3) process.stderr.write(`lacp-tui: the workspace daemon went away (see ${paths.logFile})\n`);
   return code;
+}
+
+/**
+ * The running daemon's connection, or null when none answers and one may be started; an
+ * exit code when the user has something to fix first. As the CLI does: a workspace lacp
+ * cannot write in (read-only, `runs` not writable) is one line, exit 2, rather than a
+ * daemon started to die; with a daemon already running, it is that daemon's to report.
+ */
+async function connectOrCheck(paths: WorkspacePaths): Promise<DaemonClient | null | number> {
+  let running: DaemonClient | null;
+  try {
+    running = await tryConnect(paths);
+  } catch (err) {
+    if (!(err instanceof DaemonUnreachable)) throw err;
+    process.stderr.write(`lacp-tui: ${err.message}\n`);
+    return err.exitCode;
+  }
+  if (running) return running;
+  const readOnly = workspaceWriteProblem(paths);
+  if (!readOnly) return null;
+  process.stderr.write(`lacp-tui: ${readOnly}\n`);
+  return 2;
 }
