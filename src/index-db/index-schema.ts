@@ -112,6 +112,9 @@ export function configure(db: SqliteDb): void {
 
 /** Creates the schema, or drops and recreates it when its version is not ours. Returns true when it (re)created. */
 export function ensureSchema(db: SqliteDb): boolean {
+  // Checked with a read first: the write lock is wanted only to recreate, so opening an index
+  // another process is writing (a rebuild, the daemon's catch-up) does not wait for it, or fail.
+  if (schemaVersion(db) === SCHEMA_VERSION) return false;
   return db.transaction(() => {
     if (schemaVersion(db) === SCHEMA_VERSION) return false;
     createSchema(db);

@@ -1,5 +1,6 @@
 import { accessSync, constants, lstatSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { currentUser, foreignOwner } from './path-owner.js';
 import type { WorkspacePaths } from './workspace-paths.js';
 
 /**
@@ -63,7 +64,13 @@ function accessProblem(writeIn: string, creating: string | null, holds: string):
 function cannotWrite(target: string, dir: string, code: string | undefined, holds: string): string {
   const why = code === 'EROFS' ? 'read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'failed');
   const action = target === dir ? `cannot write in ${dir}: ${why}` : `cannot create ${target}: ${why} in ${dir}`;
-  const fix = code === 'EROFS' ? 'use a workspace on a writable file system' : `make it writable (chmod u+w ${dir}) or use another --workspace`;
+  const owner = code === 'EROFS' ? null : foreignOwner(dir);
+  const fix =
+    code === 'EROFS'
+      ? 'use a workspace on a writable file system'
+      : owner
+        ? `${dir} belongs to ${owner}, not to ${currentUser()}: run lacp as its owner, or use another --workspace`
+        : `make it writable (chmod u+w ${dir}) or use another --workspace`;
   return `${action} (lacp keeps ${holds} there); ${fix}`;
 }
 

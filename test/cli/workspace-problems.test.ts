@@ -11,6 +11,11 @@ import { expectOneLineError } from '../helpers/one-line-error.js';
 /** The uid lacp runs as when the tests run as root: root ignores permission bits, so "cannot write" needs another user. */
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
+/**
+ * What lacp says to do about a directory it cannot write in. As root the tests' directories belong to
+ * root and lacp runs as nobody: chmod would not help nobody, so it names the owner; else it is ours to chmod.
+ */
+const FIX = asRoot ? 'belongs to root \\(uid 0\\), not to nobody \\(uid 65534\\): run lacp as its owner' : 'make it writable \\(chmod u\\+w';
 
 const made: TestWorkspace[] = [];
 function workspace(toolsYaml?: string): TestWorkspace {
@@ -54,12 +59,21 @@ describe('a workspace lacp cannot use is reported in one line (what, where, what
   it('a read-only workspace (neither .lacp/ nor runs/ can be made): "cannot write", the path, exit 2; read-only commands still answer', async () => {
     const ws = workspace();
     chmodSync(ws.root, 0o555);
-    const denied = new RegExp(`cannot create ${ws.root}/\\.lacp: permission denied in ${ws.root}.*(make it writable|--workspace)`);
+    const denied = new RegExp(`cannot create ${ws.root}/\\.lacp: permission denied in ${ws.root}.*${FIX}`);
     expectOneLineError(await lacpUnprivileged(ws.root, ['run', 'sh', '--prompt', 'true']), 2, denied);
     expectOneLineError(await lacpUnprivileged(ws.root, ['daemon', 'start']), 2, denied);
     expect(existsSync(join(ws.root, '.lacp'))).toBe(false);
     const ls = await lacpUnprivileged(ws.root, ['ls']);
     expect([ls.exitCode, ls.stdout]).toEqual([0, 'no runs yet (lacp run TOOL starts one)']);
+  });
+
+  it(".lacp/ belongs to another user: the message names the owner instead of suggesting a chmod that cannot help", async () => {
+    const ws = workspace();
+    mkdirSync(join(ws.root, '.lacp'), { mode: 0o755 }); // as root: another user's daemon directory, readable by all
+    if (!asRoot) chmodSync(join(ws.root, '.lacp'), 0o555); // not root: ours, but read-only
+    chmodSync(ws.root, 0o755);
+    const r = await lacpUnprivileged(ws.root, ['run', 'sh', '--prompt', 'true']);
+    expectOneLineError(r, 2, new RegExp(`cannot write in ${ws.root}/\\.lacp: permission denied .*; .*${FIX}`));
   });
 
   it('runs/ cannot be made (the daemon could start, .lacp/ is writable): "cannot write", the path, exit 2', async () => {
@@ -85,13 +99,13 @@ describe('a workspace lacp cannot use is reported in one line (what, where, what
     try {
       // No daemon yet: the CLI finds it before starting one.
       const before = await lacpUnprivileged(ws.root, ['run', 'sh', '--prompt', 'true']);
-      expectOneLineError(before, 2, new RegExp(`cannot write in ${ws.root}/runs: permission denied .*make it writable`));
+      expectOneLineError(before, 2, new RegExp(`cannot write in ${ws.root}/runs: permission denied .*${FIX}`));
       // A daemon that started while runs/ was writable meets it when it makes the run.
       chmodSync(join(ws.root, 'runs'), 0o777);
       expect((await lacpUnprivileged(ws.root, ['daemon', 'start'])).exitCode).toBe(0);
       chmodSync(join(ws.root, 'runs'), 0o555);
       const after = await lacpUnprivileged(ws.root, ['run', 'sh', '--prompt', 'true']);
-      expectOneLineError(after, 2, new RegExp(`cannot create ${ws.root}/runs/RUN-\\d{8}-001: permission denied in ${ws.root}/runs .*make it writable`));
+      expectOneLineError(after, 2, new RegExp(`cannot create ${ws.root}/runs/RUN-\\d{8}-001: permission denied in ${ws.root}/runs .*${FIX}`));
     } finally {
       await lacpUnprivileged(ws.root, ['daemon', 'stop']);
     }
@@ -110,6 +124,33 @@ describe('a workspace lacp cannot use is reported in one line (what, where, what
     } finally {
       client.close();
     }
+  });
+});
+
+describe('an index lacp may only read (runs/ of another user)', () => {
+  it('ls and search answer from the JSONL with one warning naming the owner; index rebuild and status say so, exit 2; the index is kept', async () => {
+    const ws = workspace();
+    const { result } = await ws.run(['sh', '--prompt', 'echo wombat', '--wait']);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect((await ws.lacp(['daemon', 'stop'])).exitCode).toBe(0);
+    expect((await ws.lacp(['index', 'rebuild'])).exitCode).toBe(0);
+    const index = join(ws.root, 'runs', 'index.sqlite');
+    chmodSync(ws.root, 0o755);
+    chmodSync(join(ws.root, 'runs'), 0o755);
+    if (!asRoot) chmodSync(join(ws.root, 'runs'), 0o555); // not root: ours, but read-only
+    if (!asRoot) chmodSync(index, 0o444);
+    const owner = asRoot ? 'it belongs to root \\(uid 0\\), not to nobody \\(uid 65534\\)' : 'make \\S+ writable';
+    const warning = new RegExp(`^lacp: warning: SQLite index ${index} cannot be written \\(.*\\); ${owner}; reading the JSONL files instead\n?$`);
+    const ls = await lacpUnprivileged(ws.root, ['ls', '--json']);
+    expect([ls.exitCode, JSON.parse(ls.stdout).runs[0].tasks[0].status]).toEqual([0, 'succeeded']);
+    expect(ls.stderr).toMatch(warning);
+    const search = await lacpUnprivileged(ws.root, ['search', 'wombat', '--json']);
+    expect([search.exitCode, JSON.parse(search.stdout).hits.length > 0]).toEqual([0, true]);
+    expect(search.stderr).toMatch(warning);
+    for (const action of ['rebuild', 'status'])
+      expectOneLineError(await lacpUnprivileged(ws.root, ['index', action]), 2, new RegExp(`SQLite index ${index} cannot be written .*; ${owner}$`));
+    expect(existsSync(index)).toBe(true);
+    chmodSync(join(ws.root, 'runs'), 0o755);
   });
 });
 

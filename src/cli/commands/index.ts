@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { INDEX_FILE } from '../../index-db/run-index.js';
-import { openIndex } from '../../index-db/open-index.js';
+import { failureKind, JSONL_FALLBACK, openIndex, unusableIndexLine, type Warn } from '../../index-db/open-index.js';
+import type { RunIndex, SyncReport } from '../../index-db/run-index.js';
 import { skippedLines } from '../../index-db/task-query.js';
 import { parse } from '../args.js';
 import { CliContext } from '../cli-context.js';
-import { CliError } from '../cli-error.js';
+import { CliError, EXIT_USAGE } from '../cli-error.js';
 
 export const INDEX_HELP = `lacp index rebuild | status [--json]
   rebuild: drops runs/index.sqlite's rows and indexes every run's JSONL again; prints counts and time.
@@ -25,12 +26,19 @@ export async function indexCommand(argv: string[]): Promise<number> {
     return 0;
   }
   let warning = '';
-  const index = await openIndex(runsDir, { mode: 'create', catchUp: action === 'status', warn: (line) => (warning = line) });
-  if (!index) throw new CliError(warning, EXIT_NO_INDEX);
+  let denied = false;
+  const warn: Warn = (line, kind) => {
+    // Here there is no JSONL to fall back to: the line is the command's failure.
+    warning = kind ? line.replace(JSONL_FALLBACK, '') : line;
+    denied = kind === 'denied';
+  };
+  const index = await openIndex(runsDir, { mode: 'create', catchUp: action === 'status', warn });
+  // An index this user may not write is the user's to sort out (as a workspace it cannot write in: exit 2).
+  if (!index) throw new CliError(warning, denied ? EXIT_USAGE : EXIT_NO_INDEX);
   try {
     if (action === 'rebuild') {
       const started = performance.now();
-      const report = index.rebuild();
+      const report = rebuildOrSay(index, runsDir);
       const seconds = (performance.now() - started) / 1000;
       const counts = { ...report, seconds: Number(seconds.toFixed(3)), events_per_second: Math.round(report.events / Math.max(seconds, 1e-3)) };
       if (values.json) ctx.print(JSON.stringify(counts));
@@ -60,5 +68,16 @@ export async function indexCommand(argv: string[]): Promise<number> {
     return 0;
   } finally {
     index.close();
+  }
+}
+
+/** A rebuild that meets another writer's lock past the busy timeout, or a file it may not write: one line, not an internal error. */
+function rebuildOrSay(index: RunIndex, runsDir: string): SyncReport {
+  try {
+    return index.rebuild();
+  } catch (err) {
+    const kind = failureKind(err);
+    if (kind !== 'busy' && kind !== 'denied') throw err;
+    throw new CliError(unusableIndexLine(runsDir, err), kind === 'denied' ? EXIT_USAGE : EXIT_NO_INDEX);
   }
 }

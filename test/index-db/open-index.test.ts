@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openIndex } from '../../src/index-db/open-index.js';
+import { INDEX_FILE } from '../../src/index-db/run-index.js';
+import { loadSqlite, type SqliteDb } from '../../src/index-db/sqlite-driver.js';
+import { listRuns } from '../../src/index-db/task-query.js';
+import { RunFixture } from './telemetry-fixture.js';
+
+let root: string;
+let runsDir: string;
+let holder: SqliteDb | null = null;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'lacp-open-index-'));
+  runsDir = join(root, 'runs');
+  new RunFixture(runsDir, 'RUN-20261120-001').start('first').task({ id: 't-one', status: 'failed' });
+});
+
+afterEach(() => {
+  holder?.close();
+  holder = null;
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A second connection holding the write lock, as a long `lacp index rebuild` or a daemon's catch-up does. */
+async function holdWriteLock(): Promise<SqliteDb> {
+  const sqlite = await loadSqlite();
+  if (!sqlite.ok) throw new Error(sqlite.reason);
+  const db = sqlite.open(join(runsDir, INDEX_FILE));
+  db.exec('BEGIN IMMEDIATE');
+  return db;
+}
+
+// The catch-up waits out the index's busy timeout (5 s) before answering from what is indexed.
+const BUSY_TEST_TIMEOUT_MS = 30_000;
+
+describe('openIndex', { timeout: BUSY_TEST_TIMEOUT_MS }, () => {
+  it('opens an index another process is writing without deleting it, and answers from its rows', async () => {
+    const warnings: string[] = [];
+    const warn = (line: string) => warnings.push(line);
+    (await openIndex(runsDir, { mode: 'create', warn }))!.close();
+    const inode = statSync(join(runsDir, INDEX_FILE)).ino;
+    holder = await holdWriteLock();
+    for (const mode of ['create', 'ifPresent'] as const) {
+      const index = await openIndex(runsDir, { mode, warn });
+      expect(index).not.toBeNull();
+      expect(listRuns(index!.db, 'all').map((r) => r.tasks.map((t) => `${t.task_id} ${t.status}`))).toEqual([['t-one failed']]);
+      index!.close();
+    }
+    expect(statSync(join(runsDir, INDEX_FILE)).ino).toBe(inode);
+    expect(warnings).toEqual([]);
+  });
+});
