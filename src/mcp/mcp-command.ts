@@ -5,7 +5,7 @@ import { parse } from '../cli/args.js';
 import { CliError, EXIT_UNREACHABLE, EXIT_USAGE } from '../cli/cli-error.js';
 import { TASK_MARKER_VAR } from '../runner/process-tree.js';
 import { resolveWorkspace, workspacePaths, workspaceProblem } from '../workspace/workspace-paths.js';
-import { createLacpMcpServer } from './mcp-server.js';
+import { createLacpMcpServer, type WithDaemon } from './mcp-server.js';
 import { QueryError } from './task-queries.js';
 
 export const MCP_HELP = `lacp mcp
@@ -20,23 +20,24 @@ export async function mcpCommand(argv: string[]): Promise<number> {
   const problem = workspaceProblem(root);
   if (problem) throw new CliError(problem, EXIT_USAGE);
   const paths = workspacePaths(root);
-  // One connection, made on first use and remade if the daemon restarts in between.
-  const link: { client: DaemonClient | null } = { client: null };
-  const daemon = async (): Promise<DaemonClient> => {
-    if (link.client) return link.client;
+  // A connection per call: its handshake has a deadline, so a daemon stopped or hung since
+  // the last call is reported as a tool error at once instead of leaving the agent waiting
+  // on a request nobody reads. A unix socket connection costs a millisecond.
+  const withDaemon: WithDaemon = async (use) => {
+    let client: DaemonClient;
     try {
-      const connected = await ensureDaemon(paths);
-      connected.onClose(() => {
-        if (link.client === connected) link.client = null;
-      });
-      link.client = connected;
-      return connected;
+      client = await ensureDaemon(paths);
     } catch (err) {
       if (err instanceof DaemonUnreachable) throw new QueryError(err.message);
       throw err;
     }
+    try {
+      return await use(client);
+    } finally {
+      client.close();
+    }
   };
-  const server = createLacpMcpServer(paths, daemon, {
+  const server = createLacpMcpServer(paths, withDaemon, {
     taskId: process.env[TASK_MARKER_VAR] || null,
     runId: process.env.LACP_RUN_ID || null,
   });
@@ -47,7 +48,6 @@ export async function mcpCommand(argv: string[]): Promise<number> {
     throw new CliError(`lacp mcp: ${(err as Error).message}`, EXIT_UNREACHABLE);
   }
   await Promise.race([closed, new Promise<void>((resolve) => process.stdin.once('end', resolve))]);
-  link.client?.close();
   await server.close();
   return 0;
 }

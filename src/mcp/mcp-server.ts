@@ -11,6 +11,9 @@ import { DEFAULT_OUTPUT_CHARS, QueryError, TaskQueries } from './task-queries.js
 /** A status request may block this long at most: MCP clients time out their calls (OpenCode after minutes). */
 const MAX_WAIT_SEC = 600;
 
+/** Runs `use` with a connection to the workspace daemon (started if needed), closed afterwards. */
+export type WithDaemon = <T>(use: (client: DaemonClient) => Promise<T>) => Promise<T>;
+
 /** Who is calling: the lacp task the agent runs in, when it runs in one. */
 export interface McpCaller {
   taskId: string | null;
@@ -22,7 +25,7 @@ export interface McpCaller {
  * Starting and cancelling go through the daemon; listings and output are read from
  * runs/, as `lacp ls` and `lacp logs` read them.
  */
-export function createLacpMcpServer(paths: WorkspacePaths, daemon: () => Promise<DaemonClient>, caller: McpCaller): McpServer {
+export function createLacpMcpServer(paths: WorkspacePaths, daemon: WithDaemon, caller: McpCaller): McpServer {
   const server = new McpServer({ name: MCP_SERVER_NAME, version: LACP_VERSION });
   const queries = new TaskQueries(paths.runsDir);
   const optional = z.string().optional();
@@ -45,7 +48,7 @@ export function createLacpMcpServer(paths: WorkspacePaths, daemon: () => Promise
       answer(async () => {
         // Tasks an agent starts join the run it works in, so they appear under it in the run tree.
         const sameWorkspace = process.env.LACP_WORKSPACE === paths.root;
-        return (await daemon()).request<{ run_id: string; task_id: string }>('submit', {
+        return daemon((client) => client.request<{ run_id: string; task_id: string }>('submit', {
           tool: args.tool,
           prompt: args.prompt ?? null,
           set: args.vars ?? {},
@@ -54,7 +57,7 @@ export function createLacpMcpServer(paths: WorkspacePaths, daemon: () => Promise
           role: args.agent_role ?? null,
           title: args.title ?? null,
           started_by: caller.taskId ? `task ${caller.taskId}` : null,
-        });
+        }));
       }),
   );
 
@@ -76,7 +79,7 @@ export function createLacpMcpServer(paths: WorkspacePaths, daemon: () => Promise
     (args) =>
       answer(async () => {
         queries.findRun(args.task_id);
-        if (args.wait_sec) await waitFor(await daemon(), args.task_id, args.wait_sec);
+        if (args.wait_sec) await daemon((client) => waitFor(client, args.task_id, args.wait_sec!));
         return queries.taskStatus(args.task_id);
       }),
   );
@@ -102,11 +105,13 @@ export function createLacpMcpServer(paths: WorkspacePaths, daemon: () => Promise
     },
     (args) =>
       answer(async () => {
-        const [outcome] = await (await daemon()).request<TaskOutcome[]>('cancel', {
-          task_ids: [args.task_id],
-          by: caller.taskId ? `task ${caller.taskId} (mcp)` : 'mcp',
-          reason: args.reason ?? null,
-        });
+        const [outcome] = await daemon((client) =>
+          client.request<TaskOutcome[]>('cancel', {
+            task_ids: [args.task_id],
+            by: caller.taskId ? `task ${caller.taskId} (mcp)` : 'mcp',
+            reason: args.reason ?? null,
+          }),
+        );
         return outcome;
       }),
   );

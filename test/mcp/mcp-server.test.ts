@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, describe, expect, test } from 'vitest';
-import { waitFor } from '../helpers/runner-checks.js';
+import { daemonPid, waitFor } from '../helpers/runner-checks.js';
 import { LACP_BIN, TestWorkspace } from '../helpers/workspace.js';
 
 const TOOLS = `version: 1
@@ -34,8 +34,8 @@ async function connect(env: Record<string, string> = {}): Promise<Client> {
   return client;
 }
 
-async function call(c: Client, name: string, args: Record<string, unknown>): Promise<{ isError: boolean; json: any; text: string }> {
-  const result = (await c.callTool({ name, arguments: args })) as { isError?: boolean; content: { type: string; text: string }[] };
+async function call(c: Client, name: string, args: Record<string, unknown>, timeout?: number): Promise<{ isError: boolean; json: any; text: string }> {
+  const result = (await c.callTool({ name, arguments: args }, undefined, timeout ? { timeout } : undefined)) as { isError?: boolean; content: { type: string; text: string }[] };
   const text = result.content[0]!.text;
   let json: unknown = null;
   try {
@@ -83,5 +83,27 @@ describe('lacp mcp (a real MCP client over stdio, a real daemon)', () => {
     const unknownTask = await call(c, 'task_status', { task_id: 't-nope' });
     expect(unknownTask.isError).toBe(true);
     expect(unknownTask.text).toContain('no task t-nope');
+  });
+
+  test('a daemon that stops answering after the first call is a tool error within the handshake deadline, not a hang', async () => {
+    const c = await connect({ LACP_HANDSHAKE_TIMEOUT_MS: '1000' });
+    const first = await call(c, 'start_task', { tool: 'shout', prompt: 'first' });
+    expect(first.isError, first.text).toBe(false);
+    const pid = daemonPid(ws!)!;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      for (const [name, args] of [['start_task', { tool: 'shout', prompt: 'second' }], ['cancel_task', { task_id: first.json.task_id }], ['task_status', { task_id: first.json.task_id, wait_sec: 30 }]] as const) {
+        const started = Date.now();
+        // The client would give up after 20 s; the answer must come well before.
+        const answer = await call(c, name, args, 20_000);
+        expect(answer.isError, `${name}: ${answer.text}`).toBe(true);
+        expect(answer.text, name).toContain(`the daemon (pid ${pid}) is not answering`);
+        expect(Date.now() - started, name).toBeLessThan(10_000);
+      }
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const after = await call(c, 'start_task', { tool: 'shout', prompt: 'third' });
+    expect(after.isError, after.text).toBe(false);
   });
 });
