@@ -85,7 +85,12 @@ export class MirrorService {
   async close(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    if (this.feedTimer) clearTimeout(this.feedTimer);
+    // What happened last (the tasks a stopping daemon ended) goes out before the goodbye,
+    // or an open page would show them running until it reconnects.
+    if (this.feedTimer) {
+      clearTimeout(this.feedTimer);
+      this.flushFeed();
+    }
     this.feedTimer = null;
     const server = this.server;
     this.server = null;
