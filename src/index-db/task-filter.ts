@@ -40,11 +40,21 @@ export function filterRuns(runs: RunRow[], f: TaskFilter): RunRow[] {
 export class FilterError extends Error {}
 
 /** `failed,timed_out` -> the statuses, each checked against the registry. */
-export function parseStatuses(value: string): TaskStatus[] {
-  return splitList(value).map((s) => {
-    if (!isTaskStatus(s)) throw new FilterError(`--status ${s}: expected one of ${TASK_STATUSES.join(', ')}`);
+export function parseStatuses(flag: string, value: string): TaskStatus[] {
+  return parseList(flag, value).map((s) => {
+    if (!isTaskStatus(s)) throw new FilterError(`${flag} ${s}: expected one of ${TASK_STATUSES.join(', ')}`);
     return s;
   });
+}
+
+/**
+ * `sh,opencode` -> its values. A list with none (`--status ""`, a script's unset variable)
+ * is refused: taken as no filter, it would list everything as if it matched.
+ */
+export function parseList(flag: string, value: string): string[] {
+  const values = splitList(value);
+  if (values.length === 0) throw new FilterError(`${flag} ${JSON.stringify(value)}: expected a value (or a comma-separated list)`);
+  return values;
 }
 
 export function splitList(value: string): string[] {
@@ -53,7 +63,9 @@ export function splitList(value: string): string[] {
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** `30m`, `2h`, `7d` (ago), `2026-11-24` or a full ISO 8601 time -> ISO UTC with milliseconds. */
+/** The last millisecond of a day: `--until 2026-11-24` means up to the end of that day, as a person reads it. */
+const DAY_END_MS = 86_400_000 - 1;
+
 /** Date.parse rolls a day past the month's end over (2026-02-30 is 2 March): a typo would then filter silently. */
 function realCalendarDay(value: string): boolean {
   const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
@@ -63,10 +75,20 @@ function realCalendarDay(value: string): boolean {
   return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
+/**
+ * `30m`, `2h`, `7d` (ago), `2026-11-24` or a full ISO 8601 time -> ISO UTC with milliseconds.
+ * A day alone is its start for `--since` and its end for `--until` (UTC, as run ids and events count days).
+ */
 export function parseTimeBound(flag: string, value: string, now: number): string {
   const relative = /^(\d+)([smhdw])$/.exec(value);
-  if (relative) return new Date(now - Number(relative[1]) * UNIT_MS[relative[2]!]!).toISOString();
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
-  if (Number.isNaN(ms) || !realCalendarDay(value)) throw new FilterError(`${flag} ${value}: expected a time like 2h, 7d, 2026-11-24 or 2026-11-24T10:00:00Z`);
-  return new Date(ms).toISOString();
+  if (relative) {
+    const ms = now - Number(relative[1]) * UNIT_MS[relative[2]!]!;
+    // Past what a Date holds (about 270,000 years): no task is that old, and toISOString would throw.
+    if (Number.isNaN(new Date(ms).getTime())) throw new FilterError(`${flag} ${value}: too far back (expected a time like 2h, 7d or 2026-11-24)`);
+    return new Date(ms).toISOString();
+  }
+  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const parsed = dayOnly ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
+  if (Number.isNaN(parsed) || !realCalendarDay(value)) throw new FilterError(`${flag} ${value}: expected a time like 2h, 7d, 2026-11-24 or 2026-11-24T10:00:00Z`);
+  return new Date(dayOnly && flag === '--until' ? parsed + DAY_END_MS : parsed).toISOString();
 }

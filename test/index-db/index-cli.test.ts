@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunRow } from '../../src/core/task-view.js';
+import { expectOneLineError } from '../helpers/one-line-error.js';
 import { TestWorkspace } from '../helpers/workspace.js';
 import { RunFixture } from './telemetry-fixture.js';
 
@@ -73,6 +74,23 @@ describe('lacp ls, search and index', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     const empty = await ws.lacp(['search']);
     expect(empty.exitCode).toBe(2);
     expect(String(empty.stderr)).toBe('lacp: lacp search: expected TEXT to search for (lacp search --help)');
+  });
+
+  it('refuses odd filter and limit values in one line, exit 2, never as an internal error; a huge limit means all', async () => {
+    for (const args of [
+      ['ls', '--since', '99999999999d'],
+      ['ls', '--status', ''],
+      ['ls', '--tool', ','],
+      ['search', 'wombat', '--limit', '1e2'],
+      ['search', 'wombat', '--limit', '-1'],
+    ])
+      expectOneLineError(await ws.lacp(args), 2, /^lacp: lacp (ls|search): --(since|status|tool|limit) /);
+    const all = await ws.lacp(['search', 'wombat', '--limit', '99999999999999999999', '--json']);
+    expect([all.exitCode, all.stderr, JSON.parse(String(all.stdout)).hits.length]).toEqual([0, '', 1]);
+  });
+
+  it('takes --until DAY as the whole day', async () => {
+    expect((await lsJson(['--until', '2026-11-20'])).ids).toEqual([['RUN-20261120-001', 't-plan', 't-build']]);
   });
 
   it('works from the JSONL with one warning when SQLite cannot be used', async () => {

@@ -6,7 +6,7 @@ import type { RunRow } from '../../src/core/task-view.js';
 import { listHistory } from '../../src/index-db/run-history.js';
 import { RunIndex } from '../../src/index-db/run-index.js';
 import { loadSqlite } from '../../src/index-db/sqlite-driver.js';
-import { parseTimeBound, type TaskFilter } from '../../src/index-db/task-filter.js';
+import { FilterError, parseList, parseStatuses, parseTimeBound, type TaskFilter } from '../../src/index-db/task-filter.js';
 import type { RunScope } from '../../src/index-db/task-query.js';
 import { RunFixture } from './telemetry-fixture.js';
 
@@ -74,4 +74,22 @@ it('parses relative and absolute time bounds, and refuses others', () => {
   expect(() => parseTimeBound('--since', '2026-02-30', NOW)).toThrow('--since 2026-02-30: expected a time like');
   expect(() => parseTimeBound('--until', '2026-04-31T10:00:00Z', NOW)).toThrow('--until 2026-04-31T10:00:00Z: expected a time like');
   expect(parseTimeBound('--since', '2028-02-29', NOW)).toBe('2028-02-29T00:00:00.000Z');
+});
+
+it('refuses a relative time too far back to be a date, as bad input (not a RangeError)', () => {
+  expect(() => parseTimeBound('--since', '99999999999d', NOW)).toThrow(FilterError);
+  expect(() => parseTimeBound('--since', '99999999999d', NOW)).toThrow('--since 99999999999d: too far back');
+  expect(parseTimeBound('--since', '3650d', NOW)).toBe('2016-11-25T00:00:00.000Z');
+});
+
+it('takes a day given alone to --until as the whole day, so --until TODAY includes today', () => {
+  expect(parseTimeBound('--until', '2026-11-21', NOW)).toBe('2026-11-21T23:59:59.999Z');
+  expect(parseTimeBound('--until', '2026-11-21T10:00:00Z', NOW)).toBe('2026-11-21T10:00:00.000Z');
+});
+
+it('refuses an empty list, which would silently mean no filter at all (`--status "$S"` with S unset)', () => {
+  for (const value of ['', ' ', ',', ' , '])
+    expect(() => parseList('--tool', value), JSON.stringify(value)).toThrow(`--tool ${JSON.stringify(value)}: expected a value`);
+  expect(() => parseStatuses('--status', ',')).toThrow(FilterError);
+  expect(parseList('--tool', 'sh, opencode,')).toEqual(['sh', 'opencode']);
 });

@@ -1,4 +1,4 @@
-import { FilterError, isEmptyFilter, parseStatuses, parseTimeBound, splitList, type TaskFilter } from '../../index-db/task-filter.js';
+import { FilterError, isEmptyFilter, parseList, parseStatuses, parseTimeBound, type TaskFilter } from '../../index-db/task-filter.js';
 import { CliError } from '../cli-error.js';
 
 /** `lacp ls` filter flags; each takes a comma-separated list or a time. */
@@ -12,7 +12,8 @@ export const LS_FILTER_OPTIONS = {
 } as const;
 
 export const LS_FILTER_HELP = `  --status S[,S]  --tool T[,T]  --phase P[,P]  --role R[,R]: tasks with any of those values.
-  --since / --until TIME: tasks queued in that range (2h, 7d, 2026-11-24, 2026-11-24T10:00:00Z).
+  --since / --until TIME: tasks queued in that range (2h, 7d, 2026-11-24, 2026-11-24T10:00:00Z);
+  a day alone is UTC, and --until DAY includes that day.
   With a filter and no --run, every run is searched and runs without a match are left out.`;
 
 type FilterFlags = Partial<Record<keyof typeof LS_FILTER_OPTIONS, string>>;
@@ -21,10 +22,10 @@ type FilterFlags = Partial<Record<keyof typeof LS_FILTER_OPTIONS, string>>;
 export function filterFromFlags(flags: FilterFlags, now = Date.now()): { filter: TaskFilter; filtered: boolean } {
   try {
     const filter: TaskFilter = {
-      status: flags.status === undefined ? undefined : parseStatuses(flags.status),
-      tool: flags.tool === undefined ? undefined : splitList(flags.tool),
-      phase: flags.phase === undefined ? undefined : splitList(flags.phase),
-      role: flags.role === undefined ? undefined : splitList(flags.role),
+      status: flags.status === undefined ? undefined : parseStatuses('--status', flags.status),
+      tool: flags.tool === undefined ? undefined : parseList('--tool', flags.tool),
+      phase: flags.phase === undefined ? undefined : parseList('--phase', flags.phase),
+      role: flags.role === undefined ? undefined : parseList('--role', flags.role),
       since: flags.since === undefined ? undefined : parseTimeBound('--since', flags.since, now),
       until: flags.until === undefined ? undefined : parseTimeBound('--until', flags.until, now),
     };

@@ -19,8 +19,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('search', argv, { run: { type: 'string' }, limit: { type: 'string' } });
   const text = positionals.join(' ').trim();
   if (!text) throw new CliError('lacp search: expected TEXT to search for (lacp search --help)');
-  const limit = values.limit === undefined ? DEFAULT_SEARCH_LIMIT : Number(values.limit);
-  if (!Number.isInteger(limit) || limit <= 0) throw new CliError(`--limit ${values.limit}: expected a positive whole number`);
+  const limit = values.limit === undefined ? DEFAULT_SEARCH_LIMIT : parseLimit(values.limit);
   const ctx = new CliContext(values.workspace);
   const runsDir = ctx.paths.runsDir;
   if (values.run && !new RunStore(runsDir).exists(values.run)) throw new CliError(`no run ${values.run} in ${runsDir}`);
@@ -49,6 +48,15 @@ export async function searchCommand(argv: string[]): Promise<number> {
     }),
   );
   return 0;
+}
+
+/**
+ * Digits only (`1e2`, `0x10`, ` 5` are typos in a script, not numbers to guess at). A limit past
+ * what SQLite binds as an integer means "all of them": it is held to the largest safe one.
+ */
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new CliError(`lacp search: --limit ${value}: expected a positive whole number`);
+  return Math.min(Number(value), Number.MAX_SAFE_INTEGER);
 }
 
 function plain(snippet: string): string {
