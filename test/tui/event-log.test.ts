@@ -1,6 +1,7 @@
 import blessed from 'blessed';
 import { describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../src/core/events.js';
+import { displayWidth } from '../../src/core/display-width.js';
 import { initialState } from '../../src/tui/app-state.js';
 import { KEY_MAP, withOverrides } from '../../src/tui/key-map.js';
 import { update } from '../../src/tui/update.js';
@@ -34,5 +35,40 @@ describe('event log', () => {
     // `a` given to zoom takes it from approve, which is then only in the palette.
     const [unbound] = logText(withOverrides(KEY_MAP, { zoom: ['a'] }));
     expect(unbound).toContain('(select it: approve from the palette, r rejects)');
+  });
+});
+
+/** A task_started event: its summary is the whole command line, the longest message there is. */
+function started(): TelemetryEvent {
+  return {
+    ts: '2026-11-24T10:00:00.000Z', seq: 2, run_id: 'RUN-1', event: 'task_started', status: 'running',
+    summary: 'started: /usr/bin/opencode --model scripted/model-1 --port 20372', pid: 42,
+    task_id: 't-1', tool: 'sh', mode: 'batch', phase: null, agent_role: null, log_paths: { stdout: '', stderr: '' },
+  } as TelemetryEvent;
+}
+
+describe('event log lines in a narrow box: fitted by priority like the run tree, never cut by the box edge', () => {
+  const linesAt = (width: number) => {
+    const state = update(initialState(9, KEY_MAP), { type: 'log', events: [started(), checkpoint('before')] }).state;
+    return eventLogLines(state, width, 10).map((l) => blessed.stripTags(l).replace(/\{(open|close)\}/g, (_, b) => (b === 'open' ? '{' : '}')));
+  };
+
+  it('wide: time, the event name padded so every message starts in the same column, the message cut at the edge', () => {
+    const [start, gate] = linesAt(60);
+    expect(start).toBe('10:00:00 task_started        t-1 sh: started: /usr/bin/open…');
+    expect(gate!.indexOf('t-1 sh:')).toBe(start!.indexOf('t-1 sh:'));
+    for (const line of linesAt(60)) expect(displayWidth(line)).toBeLessThanOrEqual(60);
+  });
+
+  it('narrower: the message keeps a readable part as the padding goes, then the time; the event name stays', () => {
+    for (const width of [40, 36, 30, 24, 20, 12]) for (const line of linesAt(width)) expect(displayWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
+    expect(linesAt(40)).toEqual([
+      '10:00:00 task_started t-1 sh: started: …',
+      'checkpoint_required t-1 sh: waiting for…',
+    ]);
+    expect(linesAt(30)).toEqual([
+      'task_started t-1 sh: started:…',
+      'checkpoint_required t-1 sh: w…',
+    ]);
   });
 });

@@ -1,7 +1,17 @@
 import type { TelemetryEvent } from '../../core/events.js';
 import { selectedRunId, type AppState } from '../app-state.js';
 import { firstKeyLabel, type CommandId, type CommandSpec } from '../key-map.js';
-import { EVENT_COLOR, paint, text } from './style.js';
+import blessed from 'blessed';
+import { oneLine } from '../../core/terminal-text.js';
+import { fitColumns } from './fit-columns.js';
+import { EVENT_COLOR, paint } from './style.js';
+
+/** Event names are padded to the longest (checkpoint_required) so messages line up. */
+const EVENT_NAME_COLUMNS = 19;
+/** Narrowest a cut message may be (… included) before the padding and then the time give way. */
+const MIN_MESSAGE_CUT = 12;
+/** Task text is made one line before fitting; this only bounds a runaway summary. */
+const MAX_MESSAGE = 500;
 
 /** The newest events that fit, for all runs or the selected one, matching the filter. */
 export function eventLogLines(state: AppState, width: number, height: number): string[] {
@@ -13,10 +23,25 @@ export function eventLogLines(state: AppState, width: number, height: number): s
     if (run && e.run_id !== run) continue;
     const plain = describe(e, state.keyMap);
     if (f && !plain.toLowerCase().includes(f)) continue;
-    const time = e.ts.slice(11, 19);
-    out.push(`${time} ${paint(EVENT_COLOR[e.event] ?? 'white', e.event.padEnd(19))} ${text(plain, Math.max(10, width - 30))}`);
+    out.push(eventLine(e.ts.slice(11, 19), e.event, plain, width));
   }
   return out.reverse();
+}
+
+/**
+ * `TIME EVENT MESSAGE` in `width` columns, fitted like the run tree's rows: the message is
+ * cut first (keeping MIN_MESSAGE_CUT), then the event name's padding goes, then the time;
+ * the event name stays. The name, the one part painted, is found again after fitting.
+ */
+function eventLine(time: string, event: string, message: string, width: number): string {
+  const line = fitColumns([
+    { text: time, dropAt: 2 },
+    { text: event, padTo: EVENT_NAME_COLUMNS, unpadAt: 1 },
+    { text: oneLine(message, MAX_MESSAGE), cutAt: 0, minCut: MIN_MESSAGE_CUT },
+  ], width);
+  const at = line.startsWith(`${time} `) ? time.length + 1 : 0;
+  const name = /^[a-z_]*…?/.exec(line.slice(at))![0];
+  return `${blessed.escape(line.slice(0, at))}${paint(EVENT_COLOR[event] ?? 'white', name)}${blessed.escape(line.slice(at + name.length))}`;
 }
 
 function describe(e: TelemetryEvent, keyMap: readonly CommandSpec[]): string {
