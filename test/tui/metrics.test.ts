@@ -1,4 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/runner-checks.js';
 import type { TelemetryEvent } from '../../src/core/events.js';
 import { initialState } from '../../src/tui/app-state.js';
 import { ProcMetrics } from '../../src/tui/proc-metrics.js';
@@ -46,5 +49,53 @@ describe('metrics', () => {
     const usage = proc.sample([process.pid])!;
     expect(usage.cpuPercent).toBeGreaterThan(0);
     expect(usage.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+  });
+
+  describe('CPU is what processes used in the interval, not what they used before it', () => {
+    const children: ChildProcess[] = [];
+    afterEach(() => {
+      for (const c of children.splice(0)) c.kill('SIGKILL');
+    });
+    /** A node process that burns `burnMs` of CPU time (not wall time: the machine is shared), then idles (a task that worked, now waits). */
+    const worker = (burnMs: number) => {
+      const child = spawn(process.execPath, ['-e', `while (process.cpuUsage().user < ${burnMs * 1000}); setInterval(() => {}, 1e6)`], { stdio: 'ignore' });
+      children.push(child);
+      return child.pid!;
+    };
+    /** utime + stime in clock ticks (1/100 s) from /proc. */
+    const ticksOf = (pid: number) => {
+      const rest = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(rest[11]) + Number(rest[12]);
+    };
+
+    it('a task the UI sees for the first time (a restart, a task just listed) adds nothing for its past: idle is ~0%, not thousands', async () => {
+      const pid = worker(600);
+      await waitFor('the worker to have used 0.5 s of CPU', () => ticksOf(pid) >= 50, 10_000);
+      await waitFor('the worker to go idle', () => {
+        const before = ticksOf(pid);
+        const end = Date.now() + 100;
+        while (Date.now() < end);
+        return ticksOf(pid) === before;
+      }, 10_000);
+      const proc = new ProcMetrics();
+      const t0 = Date.now();
+      proc.sample([], t0); // no running task known yet, as on lacp-tui's first tick
+      const usage = proc.sample([pid], t0 + 1000)!;
+      expect(usage.cpuPercent).toBeLessThan(10);
+    });
+
+    it('a task that ended in the interval does not hide what the others used', async () => {
+      const idle = worker(600);
+      await waitFor('the idle one to have used 0.5 s of CPU', () => ticksOf(idle) >= 50, 10_000);
+      const busy = worker(60_000);
+      const proc = new ProcMetrics();
+      const t0 = Date.now();
+      proc.sample([busy, idle], t0);
+      const from = ticksOf(busy);
+      children[0]!.kill('SIGKILL');
+      await waitFor('the busy one to use 0.3 s more', () => ticksOf(busy) - from >= 30, 10_000);
+      const usage = proc.sample([busy], Date.now())!;
+      expect(usage.cpuPercent).toBeGreaterThan(20);
+    });
   });
 });
