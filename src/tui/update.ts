@@ -49,7 +49,10 @@ function reduce(state: AppState, msg: Msg): Step {
     case 'log-length': {
       const o = state.overlay;
       if (o?.kind !== 'log') return keep(state);
-      return keep({ ...state, logRows: msg.rows, overlay: { ...o, total: msg.lines, back: Math.min(o.back, Math.max(0, msg.lines - msg.rows)) } });
+      // At the end the view follows the newest lines; scrolled back it keeps its first line where it
+      // was (as a pager does), instead of drifting down the log with every line the task writes.
+      const back = o.back === 0 ? 0 : msg.lines - msg.rows - (o.total - state.logRows - o.back);
+      return keep({ ...state, logRows: msg.rows, overlay: { ...o, total: msg.lines, back: Math.min(Math.max(0, back), Math.max(0, msg.lines - msg.rows)) } });
     }
     case 'history': {
       const history = { ...state.history, ...msg.lines };

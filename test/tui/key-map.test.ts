@@ -78,6 +78,23 @@ describe('update', () => {
     expect(press(s, 'escape').state.overlay).toBeNull();
   });
 
+  it('a log view scrolled back stays on the lines it shows while the task writes more; at the end it follows', () => {
+    let s = press(withTasks(task('t-b', { mode: 'batch' })), 'enter').state;
+    s = update(s, { type: 'log-length', lines: 100, rows: 30 }).state;
+    const back = (st: typeof s) => (st.overlay?.kind === 'log' ? st.overlay.back : null);
+    const firstShown = (st: typeof s) => (st.overlay?.kind === 'log' ? st.overlay.total - st.logRows - st.overlay.back : null);
+    s = press(s, 'home').state;
+    expect(firstShown(s)).toBe(0);
+    s = update(s, { type: 'log-length', lines: 140, rows: 30 }).state; // 40 new lines at the end
+    expect([back(s), firstShown(s)]).toEqual([110, 0]);
+    s = press(s, 'pagedown').state; // lines 30..59
+    s = update(s, { type: 'log-length', lines: 150, rows: 20 }).state; // more lines, and a smaller window
+    expect(firstShown(s)).toBe(30);
+    s = press(s, 'end').state;
+    s = update(s, { type: 'log-length', lines: 170, rows: 20 }).state;
+    expect([back(s), firstShown(s)]).toEqual([0, 150]); // following the newest
+  });
+
   it('cancel asks first; only y confirms', () => {
     const asked = press(withTasks(task('t-1')), 'c');
     expect(asked.effects).toEqual([]);
