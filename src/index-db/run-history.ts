@@ -3,25 +3,48 @@ import { RunStore } from '../telemetry/run-store.js';
 import { readTelemetry } from '../telemetry/telemetry-reader.js';
 import { openIndex, type Warn } from './open-index.js';
 import { filterRuns, type TaskFilter } from './task-filter.js';
-import { listRuns, type RunScope } from './task-query.js';
+import { listRuns, skippedLinesByRun, type RunScope } from './task-query.js';
+
+/** Runs named in the skipped-lines warning; the rest are counted ("and N more"). */
+const NAMED_RUNS = 3;
 
 /**
  * Runs and tasks for a listing: from runs/index.sqlite when there is one (brought
- * up to date first), else folded from the JSONL. Both give the same rows.
+ * up to date first), else folded from the JSONL. Both give the same rows. Lines of the
+ * listed runs that are not lacp events (a foreign or damaged line) are left out and
+ * said in one warning, so a listing is never silently short.
  */
 export async function listHistory(runsDir: string, scope: RunScope, filter: TaskFilter, warn: Warn, now = Date.now()): Promise<RunRow[]> {
   const index = await openIndex(runsDir, { mode: 'ifPresent', warn, scope });
   if (index) {
     try {
+      warnSkipped(skippedLinesByRun(index.db, scope), warn);
       return listRuns(index.db, scope, filter, now);
     } finally {
       index.close();
     }
   }
-  return filterRuns(foldJsonl(new RunStore(runsDir), scope, now), filter);
+  const skipped = new Map<string, number>();
+  const runs = foldJsonl(new RunStore(runsDir), scope, now, skipped);
+  warnSkipped(skipped, warn);
+  return filterRuns(runs, filter);
 }
 
-export function foldJsonl(store: RunStore, scope: RunScope, now = Date.now()): RunRow[] {
+export function foldJsonl(store: RunStore, scope: RunScope, now = Date.now(), skipped?: Map<string, number>): RunRow[] {
   const ids = scope === 'all' ? store.list() : scope === 'newest' ? store.list().slice(-1) : [scope.run];
-  return ids.map((id) => foldRun(id, readTelemetry(store.telemetryFile(id)).events, now));
+  return ids.map((id) => {
+    const read = readTelemetry(store.telemetryFile(id));
+    // A torn last line is a writer mid-line, read when complete: not a skipped one.
+    const foreign = read.skipped - (read.torn ? 1 : 0);
+    if (foreign > 0) skipped?.set(id, foreign);
+    return foldRun(id, read.events, now);
+  });
+}
+
+function warnSkipped(byRun: ReadonlyMap<string, number>, warn: Warn): void {
+  if (byRun.size === 0) return;
+  const total = [...byRun.values()].reduce((a, b) => a + b, 0);
+  const ids = [...byRun.keys()];
+  const more = ids.length > NAMED_RUNS ? ` and ${ids.length - NAMED_RUNS} more run(s)` : '';
+  warn(`skipped ${total} telemetry line(s) that are not lacp events (foreign or damaged) in ${ids.slice(0, NAMED_RUNS).join(', ')}${more}`);
 }

@@ -63,3 +63,15 @@ function selectRuns(db: SqliteDb, scope: RunScope): RunRow[] {
 export function skippedLines(db: SqliteDb): number {
   return (db.prepare('SELECT COALESCE(SUM(skipped_lines), 0) FROM sources').pluck().get() as number) ?? 0;
 }
+
+/** Lines skipped per run (foreign or unparseable whole lines) of the runs `scope` covers, oldest run first. */
+export function skippedLinesByRun(db: SqliteDb, scope: RunScope): Map<string, number> {
+  const runs = selectRuns(db, scope).map((r) => r.run_id);
+  const rows = db
+    .prepare(
+      `SELECT s.run_id, s.skipped_lines FROM sources s JOIN runs r ON r.run_id = s.run_id
+       WHERE s.skipped_lines > 0 ${scope === 'all' ? '' : `AND s.run_id IN (${runs.map(() => '?').join(', ') || "''"})`} ORDER BY r.sort_key`,
+    )
+    .all(...(scope === 'all' ? [] : runs)) as { run_id: string; skipped_lines: number }[];
+  return new Map(rows.map((r) => [r.run_id, r.skipped_lines]));
+}

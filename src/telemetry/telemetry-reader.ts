@@ -8,6 +8,8 @@ export interface ReadResult {
   skipped: number;
   /** Bytes consumed: everything up to the last newline. */
   offset: number;
+  /** Bytes after the last newline: a line still being written (counted in `skipped` too). */
+  torn: boolean;
 }
 
 /**
@@ -19,7 +21,7 @@ export function readTelemetry(file: string, offset = 0): ReadResult {
   try {
     buf = readFileSync(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], skipped: 0, offset };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], skipped: 0, offset, torn: false };
     throw err;
   }
   return parseTelemetry(buf.subarray(offset), offset);
@@ -35,6 +37,7 @@ export function parseTelemetry(buf: Buffer, baseOffset = 0): ReadResult {
     if (event) events.push(event);
     else skipped++;
   }
-  if (end < buf.length) skipped++;
-  return { events, skipped, offset: baseOffset + end };
+  const torn = end < buf.length;
+  if (torn) skipped++;
+  return { events, skipped, offset: baseOffset + end, torn };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -92,4 +92,22 @@ it('refuses an empty list, which would silently mean no filter at all (`--status
     expect(() => parseList('--tool', value), JSON.stringify(value)).toThrow(`--tool ${JSON.stringify(value)}: expected a value`);
   expect(() => parseStatuses('--status', ',')).toThrow(FilterError);
   expect(parseList('--tool', 'sh, opencode,')).toEqual(['sh', 'opencode']);
+});
+
+it('reports foreign lines of the runs it lists in one warning, from the index and from the JSONL alike; a torn last line is not one', async () => {
+  const foreign = join(runsDir, 'RUN-20261120-001', 'telemetry.jsonl');
+  appendFileSync(foreign, 'not json\n{"event":"bogus"}\n');
+  appendFileSync(join(runsDir, 'RUN-20261122-001', 'telemetry.jsonl'), '{"ts":"2026-11-22T10:00'); // a writer mid-line
+  const expected = 'skipped 2 telemetry line(s) that are not lacp events (foreign or damaged) in RUN-20261120-001';
+  await listHistory(runsDir, 'all', {}, warn, NOW);
+  expect(warnings.splice(0)).toEqual([expected]);
+  await listHistory(runsDir, 'newest', {}, warn, NOW); // the newest run has none
+  expect(warnings.splice(0)).toEqual([]);
+  const sqlite = await loadSqlite();
+  if (!sqlite.ok) throw new Error(sqlite.reason);
+  RunIndex.open(runsDir, sqlite.open).close();
+  await listHistory(runsDir, 'all', { status: ['failed'] }, warn, NOW);
+  expect(warnings.splice(0)).toEqual([expected]);
+  await listHistory(runsDir, { run: 'RUN-20261122-001' }, {}, warn, NOW);
+  expect(warnings.splice(0)).toEqual([]);
 });

@@ -2,7 +2,7 @@ import { compareRunIds } from '../../core/ids.js';
 import type { TelemetryEvent } from '../../core/events.js';
 import { oneLine } from '../../core/terminal-text.js';
 import { RunStore } from '../../telemetry/run-store.js';
-import { readTelemetry } from '../../telemetry/telemetry-reader.js';
+import { readTelemetry, type ReadResult } from '../../telemetry/telemetry-reader.js';
 import { parse } from '../args.js';
 import { CliContext, NO_RUNS_LINE } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
@@ -21,12 +21,17 @@ export async function eventsCommand(argv: string[]): Promise<number> {
   const watched = new Map<string, number>(); // run id -> offset read so far
   const initial = values.run ? [values.run] : runs.list().slice(-1);
   for (const id of initial) watched.set(id, 0);
+  const read = (id: string, offset = 0) => {
+    const result = readTelemetry(runs.telemetryFile(id), offset);
+    warnSkipped(id, result);
+    return result;
+  };
   const tick = () => {
     if (!values.run) for (const id of runsAfter(runs.list(), [...watched.keys()].at(-1))) watched.set(id, 0);
     for (const [id, offset] of watched) {
-      const read = readTelemetry(runs.telemetryFile(id), offset);
-      watched.set(id, read.offset);
-      for (const e of read.events) show(e);
+      const result = read(id, offset);
+      watched.set(id, result.offset);
+      for (const e of result.events) show(e);
     }
     return !values.follow;
   };
@@ -34,7 +39,7 @@ export async function eventsCommand(argv: string[]): Promise<number> {
     if (values.json) {
       // The contract: one JSON document without --follow, JSON lines with it.
       const events: TelemetryEvent[] = [];
-      for (const id of initial) events.push(...readTelemetry(runs.telemetryFile(id)).events);
+      for (const id of initial) events.push(...read(id).events);
       ctx.print(JSON.stringify({ events }));
       return 0;
     }
@@ -44,6 +49,15 @@ export async function eventsCommand(argv: string[]): Promise<number> {
   }
   await pollUntil(tick);
   return 0;
+}
+
+/**
+ * Lines that are not lacp events (a foreign tool's, a damaged copy) are left out, and said on stderr
+ * so the listing is not silently short. A torn last line is a writer mid-line: read once it is whole.
+ */
+function warnSkipped(runId: string, read: ReadResult): void {
+  const foreign = read.skipped - (read.torn ? 1 : 0);
+  if (foreign > 0) process.stderr.write(`lacp: warning: ${runId}: skipped ${foreign} telemetry line(s) that are not lacp events (foreign or damaged)\n`);
 }
 
 /** The runs of `list` (oldest first) newer than `newest`, or all of them: read from the end, since new runs are there. */

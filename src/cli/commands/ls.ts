@@ -25,7 +25,11 @@ export async function lsCommand(argv: string[]): Promise<number> {
   const runs = new RunStore(ctx.paths.runsDir);
   if (values.run && !runs.exists(values.run)) throw new CliError(`no run ${values.run} in ${runs.runsDir}`);
   const scope = values.run ? { run: values.run } : values.all || filtered ? 'all' : 'newest';
-  const warn = (line: string) => process.stderr.write(`lacp: warning: ${line}\n`);
+  const warned = new Set<string>(); // the listing may be read twice (settleOrphans): each warning once
+  const warn = (line: string) => {
+    if (!warned.has(line)) process.stderr.write(`lacp: warning: ${line}\n`);
+    warned.add(line);
+  };
   let rows = await listHistory(runs.runsDir, scope, filter, warn);
   if (rows.some((run) => run.tasks.some((t) => !FINAL_STATUSES.has(t.status)))) {
     const settled = await settleOrphans(ctx, warn);
