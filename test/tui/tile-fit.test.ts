@@ -7,7 +7,8 @@ import { loadLayout } from '../../src/tui/layout-preset.js';
 import { AppView } from '../../src/tui/view/app-view.js';
 import { boxLabel, setBoxLabel } from '../../src/tui/view/style.js';
 import { ScreenHarness } from './blessed-harness.js';
-import { task, withTasks } from './state-fixtures.js';
+import type { AppState } from '../../src/tui/app-state.js';
+import { press, task, withTasks } from './state-fixtures.js';
 
 const SAMPLE = { eventsPerSec: [0], cpuPercent: [0], usage: null };
 const LAYOUT = loadLayout('default', '/nonexistent').layout;
@@ -104,5 +105,24 @@ describe('tile titles and small tiles', () => {
     setBoxLabel(box, 'metrics', { width: 30, height: 8 });
     await harness.render();
     expect(harness.lines()[0]).toContain(' metrics ');
+  });
+
+  it('an overlay in a narrow terminal: its title is cut on its top border, not wrapped over its first rows and its right border', async () => {
+    for (const [cols, rows] of [[30, 10], [44, 12], [20, 8]] as const) {
+      harness?.dispose();
+      harness = new ScreenHarness(cols, rows, 256, { autoPadding: false, dockBorders: false });
+      const view = new AppView(harness.screen, LAYOUT, { onPaneClick: () => undefined, onWheel: () => undefined });
+      const state: AppState = press(withTasks(task('t-mwuyxmla1x')), ':').state;
+      view.apply(state, SAMPLE, () => [], '');
+      await harness.render();
+      const lines = harness.lines();
+      const top = lines.findIndex((l) => l.includes('command palette') || /┌─ c/.test(l));
+      expect(top, lines.join('\n')).toBeGreaterThanOrEqual(0);
+      const left = lines[top]!.indexOf('┌─ c');
+      const topBorder = lines[top]!.slice(left);
+      expect(topBorder, lines.join('\n')).toMatch(/^┌─ command[^│┐]*… ─*┐/);
+      // The row under it is the palette's input line inside the borders, not the rest of the title.
+      expect(lines[top + 1]!.slice(left), lines.join('\n')).toMatch(/^│: █ *│/);
+    }
   });
 });

@@ -139,7 +139,8 @@ export class AppView {
     const width = overlayWidth(content, cols);
     const height = overlayHeight(content.lines.length, rows);
     Object.assign(this.overlay, { left: Math.floor((cols - width) / 2), top: Math.floor((rows - height) / 2), width, height });
-    this.overlay.setLabel(` ${content.title} `);
+    // Fitted like every other title: blessed wrapped a label wider than its box over the overlay's first rows and right border.
+    setBoxLabel(this.overlay, content.title, { width, height });
     this.overlay.setContent(visibleOverlayLines(content, height - 2).join('\n'));
     this.overlay.show();
     this.overlay.setFront();
