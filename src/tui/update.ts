@@ -57,8 +57,15 @@ function reduce(state: AppState, msg: Msg): Step {
     case 'history': {
       const history = { ...state.history, ...msg.lines };
       let next: AppState = { ...state, history };
-      // A pane whose history shrank (cleared, resized) cannot stay scrolled past its top.
-      for (const id of Object.keys(msg.lines)) if ((state.scroll[id] ?? 0) > history[id]!) next = scrollTo(next, id, history[id]!);
+      for (const id of Object.keys(msg.lines)) {
+        const scroll = state.scroll[id] ?? 0;
+        const grew = history[id]! - (state.history[id] ?? 0);
+        // Scrolled back, the pane keeps showing the same lines as new ones push into its history
+        // (as tmux copy mode does), rather than drifting with the output; at the bottom it follows.
+        if (scroll > 0 && grew > 0) next = scrollTo(next, id, scroll + grew);
+        // A pane whose history shrank (cleared, resized) cannot stay scrolled past its top.
+        else if (scroll > history[id]!) next = scrollTo(next, id, history[id]!);
+      }
       return keep(next);
     }
     case 'grid-area':
