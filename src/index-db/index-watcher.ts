@@ -8,8 +8,15 @@ import { loadSqlite } from './sqlite-driver.js';
 const SYNC_DEBOUNCE_MS = 100;
 /** Telemetry read per step; steps are separated by a turn of the event loop so the daemon stays responsive. */
 const SLICE_BYTES = 1 << 20;
-/** After a failed step (another process held the write lock past its timeout), try again this much later. */
+/** After a failed step, try again this much later. */
 const RETRY_MS = 2_000;
+/**
+ * How long the daemon waits for another process's write lock (a CLI catch-up, a rebuild). better-sqlite3
+ * waits synchronously, so this is how long the daemon's loop (every client, every PTY) would stall:
+ * kept short, and a busy index is tried again soon (BUSY_RETRY_MS) instead.
+ */
+const DAEMON_BUSY_TIMEOUT_MS = 50;
+const BUSY_RETRY_MS = 250;
 
 interface Log {
   info(message: string): void;
@@ -30,6 +37,8 @@ export class IndexWatcher {
   private readonly watcher: FSWatcher;
   private readonly unsubscribe: () => void;
   private disposed = false;
+  /** The last step met another process's write lock: said once per stretch, not every retry. */
+  private busy = false;
   private readonly watching: Promise<void>;
 
   private constructor(
@@ -63,7 +72,9 @@ export class IndexWatcher {
       return null;
     }
     try {
-      return new IndexWatcher(RunIndex.open(runsDir, sqlite.open), log, subscribe);
+      const index = RunIndex.open(runsDir, sqlite.open);
+      index.db.pragma(`busy_timeout = ${DAEMON_BUSY_TIMEOUT_MS}`);
+      return new IndexWatcher(index, log, subscribe);
     } catch (err) {
       log.warn(`SQLite index not opened: ${(err as Error).message}`);
       return null;
@@ -112,15 +123,23 @@ export class IndexWatcher {
       } else {
         const runId = this.dirty.values().next().value as string | undefined;
         if (runId === undefined) return;
+        report = this.index.syncRun(runId, SLICE_BYTES); // a failed step keeps it dirty, to be tried again
         this.dirty.delete(runId);
-        report = this.index.syncRun(runId, SLICE_BYTES);
-        if (report.more) this.dirty.add(runId);
+        if (report.more) this.dirty.add(runId); // to the back: other runs' slices come first
       }
     } catch (err) {
+      if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+        // Another process writes (a rebuild): step aside, once said, and try again soon.
+        if (!this.busy) this.log.info(`index busy (another process is writing it); retrying every ${BUSY_RETRY_MS} ms`);
+        this.busy = true;
+        this.schedule(BUSY_RETRY_MS);
+        return;
+      }
       this.log.warn(`index sync failed, retrying: ${(err as Error).message}`);
       this.schedule(RETRY_MS);
       return;
     }
+    this.busy = false;
     if (report.skipped) this.log.warn(`index: skipped ${report.skipped} torn or foreign telemetry line(s)`);
     if (this.fullScan || this.dirty.size) setImmediate(() => this.step());
   }

@@ -100,3 +100,38 @@ it('reports a foreign line to its log and goes on', async () => {
   while (warnings.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, POLL_MS));
   expect(warnings).toEqual(['index: skipped 1 torn or foreign telemetry line(s)']);
 });
+
+it('never stalls the daemon on another process\'s write lock (a rebuild): it steps aside, and indexes the run once the lock is gone', async () => {
+  new RunFixture(runsDir, 'RUN-20261120-001').start('before').task({ id: 't-1' });
+  RunIndex.open(runsDir, open).close();
+  const holder = open(join(runsDir, 'index.sqlite'));
+  holder.exec('BEGIN IMMEDIATE');
+  const listeners = new Set<(e: TelemetryEvent) => void>();
+  watcher = await IndexWatcher.start(runsDir, log, (l) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  });
+  await watcher!.ready();
+  // The daemon's loop must keep turning while the lock is held: measure its longest gap between timers.
+  let longestGapMs = 0;
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longestGapMs = Math.max(longestGapMs, now - last);
+    last = now;
+  }, 10);
+  const run = new RunFixture(runsDir, 'RUN-20261121-001').start('during the lock').task({ id: 't-2' });
+  for (const e of readTelemetry(run.file).events) for (const l of listeners) l(e);
+  const lockedUntil = Date.now() + LOCK_HELD_MS;
+  while (Date.now() < lockedUntil) await new Promise((r) => setTimeout(r, POLL_MS));
+  clearInterval(ticker);
+  holder.exec('COMMIT');
+  holder.close();
+  expect(longestGapMs).toBeLessThan(MAX_STALL_MS);
+  expect(await indexed(runIds, (ids) => ids.length === 2)).toEqual(['RUN-20261120-001', 'RUN-20261121-001']);
+});
+
+/** Long enough for the watcher to meet the lock more than once (its busy timeout was 5 s, its retry 2 s). */
+const LOCK_HELD_MS = 6_000;
+/** A stall a person would notice in the TUI or a PTY screen; the old busy wait stalled 5 s. */
+const MAX_STALL_MS = 500;
