@@ -11,6 +11,8 @@
   /** Drawn characters are acknowledged in batches this large, or on this clock, whichever comes first. */
   const ACK_BATCH_CHARS = 32_768;
   const ACK_INTERVAL_MS = 100;
+  /** The close code of `lacp mirror --stop` (src/mirror/wire.ts): the token is gone, retrying is pointless. */
+  const CLOSE_MIRROR_STOPPED = 4001;
   /** Event log rows kept on the page. */
   const LOG_ROWS = 1000;
   /**
@@ -273,9 +275,13 @@
       setConn('live', 'live');
     };
     ws.onmessage = (e) => receive(JSON.parse(e.data));
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (socket !== ws) return;
       socket = null;
+      if (e.code === CLOSE_MIRROR_STOPPED) {
+        setConn('stopped', 'stopped: lacp mirror --stop closed this mirror');
+        return;
+      }
       const wait = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** attempt) * (0.75 + Math.random() / 2);
       attempt++;
       setConn('reconnecting', `disconnected: retrying in ${Math.round(wait / 1000)}s`);

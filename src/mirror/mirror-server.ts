@@ -7,6 +7,7 @@ import { checkRequest, checkWebSocketOrigin, isRefusal, MIRROR_HOST, type Refusa
 import { openRunFile } from './run-files.js';
 import { setFileHeaders, setPageHeaders } from './security-headers.js';
 import { ViewerSession, type ScreenSource } from './viewer-session.js';
+import { CLOSE_MIRROR_STOPPED } from './wire.js';
 import type { MirrorModel } from './mirror-model.js';
 
 /** A viewer sends only small acks; anything bigger closes its socket (ws answers 1009). */
@@ -61,10 +62,11 @@ export class MirrorServer {
     });
   }
 
-  async close(): Promise<void> {
+  /** `stopped`: closed for good (lacp mirror --stop), else the daemon is stopping and pages should come back. */
+  async close(stopped = false): Promise<void> {
     if (this.pinger) clearInterval(this.pinger);
     this.pinger = null;
-    for (const session of this.sessions) session.close(1001, 'the mirror is stopping');
+    for (const session of this.sessions) session.close(stopped ? CLOSE_MIRROR_STOPPED : 1001, stopped ? 'lacp mirror --stop' : 'the mirror is stopping');
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
     this.http.closeAllConnections();

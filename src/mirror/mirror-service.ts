@@ -77,12 +77,12 @@ export class MirrorService {
 
   /** `lacp mirror --stop`: closes it and forgets port and token; open pages stay refused. */
   async stop(): Promise<void> {
-    await this.close();
+    await this.close(true);
     forgetMirrorState(this.stateDir);
   }
 
   /** Daemon shutdown: closes it but keeps the state, so the next daemon serves the same URL. */
-  async close(): Promise<void> {
+  async close(stopped = false): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
     // What happened last (the tasks a stopping daemon ended) goes out before the goodbye,
@@ -97,7 +97,7 @@ export class MirrorService {
     this.token = null;
     this.model = null;
     if (server) {
-      await server.close();
+      await server.close(stopped);
       this.log.info(`mirror on port ${server.port} closed`);
     }
   }

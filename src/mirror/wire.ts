@@ -16,6 +16,13 @@ export type ViewerMessage =
   | { t: 'unpane'; task_id: string };
 
 /**
+ * The close code a viewer gets when `lacp mirror --stop` closed the mirror: its token is
+ * forgotten, so the page stops retrying. Any other close (1001 when the daemon stops)
+ * means "reconnect". 4000-4999 is the range RFC 6455 leaves to applications.
+ */
+export const CLOSE_MIRROR_STOPPED = 4001;
+
+/**
  * The only message a viewer may send: how many characters of pane data it has
  * written into its terminals. Anything else is ignored, unread.
  */

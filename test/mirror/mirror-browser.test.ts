@@ -59,8 +59,12 @@ async function openPage(viewport = { width: 1920, height: 1080 }): Promise<Watch
   return watched;
 }
 
-function paneText(page: Page, taskId: string): Promise<string> {
-  return page.locator(`.pane[data-task-id="${taskId}"] .xterm-rows`).innerText().catch(() => '');
+/** The pane's rows as drawn. xterm.js stops drawing a terminal scrolled out of view, so it is brought into view first. */
+async function paneText(page: Page, taskId: string): Promise<string> {
+  const rows = page.locator(`.pane[data-task-id="${taskId}"] .xterm-rows`);
+  if ((await rows.count()) === 0) return '';
+  await rows.scrollIntoViewIfNeeded().catch(() => undefined);
+  return rows.innerText().catch(() => '');
 }
 
 async function screen(taskId: string): Promise<string> {
@@ -219,5 +223,18 @@ describe('mirror page in Chromium', () => {
     expect(await w.page.locator('.pane').count()).toBe(1);
     expect(readFileSync(join(ws.root, '.lacp', 'daemon.log'), 'utf8')).not.toContain('uncaught');
     await w.page.close();
+  });
+
+  it('says the mirror was stopped after lacp mirror --stop, instead of retrying for ever', async () => {
+    const w = await openPage();
+    expect((await ws.lacp(['mirror', '--stop'])).exitCode).toBe(0);
+    const said = await waitFor('the page to notice', async () => {
+      const text = await w.page.locator('#conn').textContent();
+      return text?.startsWith('disconnected') || text?.startsWith('stopped') ? text : false;
+    });
+    expect(said).toBe('stopped: lacp mirror --stop closed this mirror');
+    expect(w.errors).toEqual([]);
+    await w.page.close();
+    mirror = await startMirror(ws); // for whatever runs after this
   });
 });
