@@ -60,10 +60,12 @@ describe('event log lines in a narrow box: fitted by priority like the run tree,
     for (const line of linesAt(60)) expect(displayWidth(line)).toBeLessThanOrEqual(60);
   });
 
-  it('narrower: the message keeps a readable part as the padding goes, then the time; the event name stays', () => {
+  it('narrower: the message keeps a readable part (24 columns) as the padding goes, then the time; the event name stays', () => {
     for (const width of [40, 36, 30, 24, 20, 12]) for (const line of linesAt(width)) expect(displayWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
+    // Only as much padding goes as the message needs for its 24 columns.
+    expect(linesAt(50)[0]).toBe('10:00:00 task_started     t-1 sh: started: /usr/b…');
     expect(linesAt(40)).toEqual([
-      '10:00:00 task_started t-1 sh: started: …',
+      'task_started t-1 sh: started: /usr/bin/…',
       'checkpoint_required t-1 sh: waiting for…',
     ]);
     expect(linesAt(30)).toEqual([

@@ -8,8 +8,11 @@ import { EVENT_COLOR, paint } from './style.js';
 
 /** Event names are padded to the longest (checkpoint_required) so messages line up. */
 const EVENT_NAME_COLUMNS = 19;
-/** Narrowest a cut message may be (… included) before the padding and then the time give way. */
-const MIN_MESSAGE_CUT = 12;
+/**
+ * Narrowest a cut message may be (… included) before the padding and then the time give
+ * way: a task id (13), its tool and the start of what happened.
+ */
+const MIN_MESSAGE_CUT = 24;
 /** Task text is made one line before fitting; this only bounds a runaway summary. */
 const MAX_MESSAGE = 500;
 

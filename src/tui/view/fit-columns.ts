@@ -14,7 +14,7 @@ export interface Column {
   minCut?: number;
   /** Spaces after the text up to this many columns, so the next column lines up from row to row. */
   padTo?: number;
-  /** When that padding gives way (as much of it as the row needs); absent: only when the column is cut. */
+  /** When that padding gives way (as much of it as the row needs, less what waiting cuts can give); absent: only when the column is cut. */
   unpadAt?: number;
 }
 
@@ -43,13 +43,18 @@ export function fitColumns(columns: readonly Column[], width: number): string {
   for (const { col, kind } of turns) {
     if (over() <= 0) break;
     if (!live.includes(col)) continue;
-    if (kind === 'unpad') col.pad = Math.max(0, col.pad - over());
+    if (kind === 'unpad') col.pad = Math.max(0, col.pad - Math.max(0, over() - slack(waiting.filter((c) => live.includes(c)))));
     else if (cutToFit(col, over())) break;
     else if (kind === 'drop') live.splice(live.indexOf(col), 1);
     else waiting.push(col);
     if (over() > 0) waiting.some((c) => live.includes(c) && cutToFit(c, over()));
   }
   return width <= 0 ? '' : truncateColumns(live.map((c) => c.text + ' '.repeat(c.pad)).join(' '), width);
+}
+
+/** What waiting cuts could still give: padding goes only as far as they cannot make up, so rows stay aligned where they can. */
+function slack(waiting: readonly Live[]): number {
+  return waiting.reduce((n, c) => n + Math.max(0, displayWidth(c.text) + c.pad - (c.minCut ?? Infinity)), 0);
 }
 
 /** Gives `over` columns from `col` (its padding first) if it keeps at least `minCut`; whether it did. */
