@@ -89,6 +89,16 @@ describe('lacp ls, search and index', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect([all.exitCode, all.stderr, JSON.parse(String(all.stdout)).hits.length]).toEqual([0, '', 1]);
   });
 
+  it('refuses a query with no words (only FTS syntax or punctuation), from the index and the JSONL alike', async () => {
+    for (const env of [{}, { LACP_NO_INDEX: '1' }])
+      for (const text of ['"', '*', '-', '(', '" * -'])
+        expectOneLineError(
+          await ws.lacp(['search', '--', text], { env }),
+          2,
+          new RegExp(`lacp search: ${JSON.stringify(text).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} has no words to search for`),
+        );
+  });
+
   it('takes --until DAY as the whole day', async () => {
     expect((await lsJson(['--until', '2026-11-20'])).ids).toEqual([['RUN-20261120-001', 't-plan', 't-build']]);
   });

@@ -2,7 +2,7 @@ import { RunStore } from '../../telemetry/run-store.js';
 import { oneLine } from '../../core/terminal-text.js';
 import { searchJsonl } from '../../index-db/jsonl-search.js';
 import { openIndex } from '../../index-db/open-index.js';
-import { DEFAULT_SEARCH_LIMIT, HIT_END, HIT_START, type SearchHit } from '../../index-db/search-hit.js';
+import { DEFAULT_SEARCH_LIMIT, HIT_END, HIT_START, queryWords, wordTokens, type SearchHit } from '../../index-db/search-hit.js';
 import { searchIndex } from '../../index-db/search-query.js';
 import { parse } from '../args.js';
 import { CliContext } from '../cli-context.js';
@@ -19,6 +19,10 @@ export async function searchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('search', argv, { run: { type: 'string' }, limit: { type: 'string' } });
   const text = positionals.join(' ').trim();
   if (!text) throw new CliError('lacp search: expected TEXT to search for (lacp search --help)');
+  // Punctuation and FTS syntax alone (`"`, `*`, `NEAR(`'s parenthesis) cut to no word: the index would find
+  // nothing and the JSONL scan would match the characters, so neither answer would mean anything.
+  if (queryWords(text).flatMap(wordTokens).length === 0)
+    throw new CliError(`lacp search: ${JSON.stringify(oneLine(text, 80))} has no words to search for (whole words of letters and digits match; punctuation is ignored)`);
   const limit = values.limit === undefined ? DEFAULT_SEARCH_LIMIT : parseLimit(values.limit);
   const ctx = new CliContext(values.workspace);
   const runsDir = ctx.paths.runsDir;
