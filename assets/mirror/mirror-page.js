@@ -70,19 +70,59 @@
 
   // ---- run tree ----
 
+  /**
+   * Boxes drawn so far, by run and by task, with what they were drawn from. An update
+   * redraws only the boxes whose data changed and leaves the others in place: a box
+   * swapped out under the mouse between button down and up loses the click, and a busy
+   * run updates the tree several times a second. A live duration is not part of what a
+   * box is drawn from (it changes with every update); tickDurations keeps it current.
+   */
+  const drawnRuns = new Map(); // run_id -> { sig, box, head }
+  const drawnTasks = new Map(); // task_id -> { sig, box }
+
   function renderTree() {
     const tree = $('tree');
-    tree.replaceChildren();
-    if (runs.length === 0) tree.append(el('p', 'empty', 'No runs yet.'));
+    const liveRuns = new Set(runs.map((r) => r.run_id));
+    for (const [id, drawn] of drawnRuns) if (!liveRuns.has(id)) drawnRuns.delete(id);
+    const runBoxes = [];
+    const keptTasks = new Set();
     for (const run of runs) {
-      const box = el('div', 'run');
-      const head = el('div', 'run-head');
-      head.append(el('b', null, run.run_id));
-      if (run.title) head.append(` ${run.title}`);
-      box.append(head);
-      for (const t of run.tasks) box.append(renderTask(run, t));
-      tree.append(box);
+      const headSig = JSON.stringify([run.run_id, run.title]);
+      let drawn = drawnRuns.get(run.run_id);
+      if (!drawn) {
+        drawn = { sig: null, box: el('div', 'run'), head: el('div', 'run-head') };
+        drawnRuns.set(run.run_id, drawn);
+      }
+      if (drawn.sig !== headSig) {
+        drawn.head.replaceChildren(el('b', null, run.run_id));
+        if (run.title) drawn.head.append(` ${run.title}`);
+        drawn.sig = headSig;
+      }
+      const taskBoxes = [drawn.head];
+      for (const t of run.tasks) {
+        const sig = JSON.stringify({ ...t, duration_ms: t.ended_at === null ? null : t.duration_ms });
+        let task = drawnTasks.get(t.task_id);
+        if (!task || task.sig !== sig) {
+          task = { sig, box: renderTask(run, t) };
+          drawnTasks.set(t.task_id, task);
+        }
+        keptTasks.add(t.task_id);
+        taskBoxes.push(task.box);
+      }
+      placeChildren(drawn.box, taskBoxes);
+      runBoxes.push(drawn.box);
     }
+    for (const id of [...drawnTasks.keys()]) if (!keptTasks.has(id)) drawnTasks.delete(id);
+    placeChildren(tree, runBoxes.length > 0 ? runBoxes : [el('p', 'empty', 'No runs yet.')]);
+  }
+
+  /** Makes `parent`'s children exactly `wanted`, in order, moving only nodes that are out of place. */
+  function placeChildren(parent, wanted) {
+    wanted.forEach((node, i) => {
+      const at = parent.children[i];
+      if (at !== node) parent.insertBefore(node, at ?? null);
+    });
+    while (parent.children.length > wanted.length) parent.lastElementChild.remove();
   }
 
   function renderTask(run, t) {

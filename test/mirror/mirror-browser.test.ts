@@ -205,6 +205,28 @@ describe('mirror page in Chromium', () => {
     await w.page.close();
   });
 
+  it('keeps the task boxes that did not change when the tree updates, so a link being clicked is not swapped out', async () => {
+    const w = await openPage();
+    const gated = await ws.run(['gated']);
+    const running = await ws.run(['bash']);
+    const links = [gated, running].map((t) => w.page.locator(`.task[data-task-id="${t.taskId}"] a`, { hasText: 'task.json' }));
+    await waitFor('both tasks in the tree', async () => (await links[0]!.count()) === 1 && (await links[1]!.count()) === 1);
+    // Mark the two link nodes, as a mouse button held down on them would.
+    for (const [i, l] of links.entries()) await l.evaluate((a, mark) => ((a as HTMLElement).dataset.pressed = mark), String(i));
+    const { taskId } = await ws.run(['sh', '--prompt', 'echo another']);
+    await waitFor('the new task in the tree', async () => (await w.page.locator(`.task[data-task-id="${taskId}"] .status`).textContent().catch(() => '')) === 'succeeded');
+    for (const [i, l] of links.entries()) expect(await l.getAttribute('data-pressed'), ['the waiting task', 'the running task'][i]).toBe(String(i));
+    // The running task's time still ticks in its kept box.
+    const time = w.page.locator(`.task[data-task-id="${running.taskId}"] .task-time`);
+    const before = await time.textContent();
+    await waitFor('the time to tick', async () => (await time.textContent()) !== before);
+    await ws.lacp(['cancel', running.taskId]);
+    await ws.lacp(['reject', gated.taskId]);
+    await waitFor('the cancel in the kept tree', async () => (await w.page.locator(`.task[data-task-id="${running.taskId}"] .status`).textContent()) === 'cancelled');
+    expect(w.errors).toEqual([]);
+    await w.page.close();
+  });
+
   it('recovers after the daemon restarts: reconnects on its own and catches up from a snapshot', async () => {
     const w = await openPage();
     expect((await ws.lacp(['daemon', 'stop'])).exitCode).toBe(0);
