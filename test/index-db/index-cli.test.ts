@@ -99,6 +99,20 @@ describe('lacp ls, search and index', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
         );
   });
 
+  it('index rebuild and status --json give the same shape in a workspace with no runs as in one with runs', async () => {
+    const keys = async (w: TestWorkspace, action: string) => {
+      const r = await w.lacp(['index', action, '--json']);
+      expect(r.exitCode, String(r.stderr)).toBe(0);
+      return Object.keys(JSON.parse(String(r.stdout))).sort();
+    };
+    const empty = new TestWorkspace();
+    try {
+      for (const action of ['rebuild', 'status']) expect(await keys(empty, action), action).toEqual(await keys(ws, action));
+    } finally {
+      await empty.dispose();
+    }
+  });
+
   it('takes --until DAY as the whole day', async () => {
     expect((await lsJson(['--until', '2026-11-20'])).ids).toEqual([['RUN-20261120-001', 't-plan', 't-build']]);
   });

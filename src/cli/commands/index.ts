@@ -22,7 +22,12 @@ export async function indexCommand(argv: string[]): Promise<number> {
   const ctx = new CliContext(values.workspace);
   const runsDir = ctx.paths.runsDir;
   if (!existsSync(runsDir)) {
-    ctx.print(values.json ? JSON.stringify({ runs: 0, events: 0 }) : `nothing to index: no runs in ${runsDir}`);
+    // The same JSON shape as with runs, zeroed: a script reads one shape.
+    const zeros =
+      action === 'rebuild'
+        ? { runs: 0, events: 0, skipped: 0, outputs: 0, removed: 0, more: false, seconds: 0, events_per_second: 0 }
+        : { file: join(runsDir, INDEX_FILE), bytes: 0, runs: 0, tasks: 0, events: 0, outputs: 0, skipped_lines: 0 };
+    ctx.print(values.json ? JSON.stringify(zeros) : `nothing to index: no runs in ${runsDir}`);
     return 0;
   }
   let warning = '';
