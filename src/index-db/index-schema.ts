@@ -114,12 +114,29 @@ export function configure(db: SqliteDb): void {
 export function ensureSchema(db: SqliteDb): boolean {
   // Checked with a read first: the write lock is wanted only to recreate, so opening an index
   // another process is writing (a rebuild, the daemon's catch-up) does not wait for it, or fail.
-  if (schemaVersion(db) === SCHEMA_VERSION) return false;
+  if (current(db) === SCHEMA_VERSION) return false;
   return db.transaction(() => {
-    if (schemaVersion(db) === SCHEMA_VERSION) return false;
+    if (current(db) === SCHEMA_VERSION) return false;
     createSchema(db);
     return true;
   }).immediate();
+}
+
+/**
+ * An index a newer lacp made (its daemon may be writing it): not ours to drop. Rebuilt here, it
+ * would be rebuilt back by that lacp, each wiping the other's; the caller reads the JSONL instead.
+ */
+export class NewerSchemaError extends Error {
+  readonly code = 'LACP_NEWER_SCHEMA';
+  constructor(readonly version: number) {
+    super(`made by a newer lacp (schema ${version}, this one knows ${SCHEMA_VERSION})`);
+  }
+}
+
+function current(db: SqliteDb): number | null {
+  const version = schemaVersion(db);
+  if (version !== null && version > SCHEMA_VERSION) throw new NewerSchemaError(version);
+  return version;
 }
 
 /** Drops every table and creates them empty: a rebuild starts from here. Call inside a write transaction. */

@@ -67,13 +67,15 @@ export async function openIndex(
 
 /**
  * Why an index could not be used: another process's lock, file permissions, a file that is
- * not a good index (the only one worth deleting: it is derived), or anything else (a full disk).
+ * not a good index (the only one worth deleting: it is derived), one a newer lacp made (index-schema.ts),
+ * or anything else (a full disk).
  */
-export type IndexFailure = 'busy' | 'denied' | 'broken' | 'other';
+export type IndexFailure = 'busy' | 'denied' | 'broken' | 'newer' | 'other';
 
 export function failureKind(err: unknown): IndexFailure {
   const code = String((err as { code?: unknown })?.code ?? '');
   if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'busy';
+  if (code === 'LACP_NEWER_SCHEMA') return 'newer';
   if (/^(SQLITE_(READONLY|CANTOPEN|PERM|AUTH)|EACCES|EPERM|EROFS)/.test(code)) return 'denied';
   if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) return 'broken';
   return 'other';
@@ -96,6 +98,8 @@ export function unusableIndexLine(runsDir: string, err: unknown): string {
     }
     case 'broken':
       return `SQLite index ${file} unreadable (${message}; lacp index rebuild repairs it)`;
+    case 'newer':
+      return `SQLite index ${file} was ${message}`;
     case 'other':
       return `SQLite index ${file} not opened (${message})`;
   }

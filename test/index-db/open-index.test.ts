@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openIndex } from '../../src/index-db/open-index.js';
+import { SCHEMA_VERSION, schemaVersion } from '../../src/index-db/index-schema.js';
 import { INDEX_FILE } from '../../src/index-db/run-index.js';
 import { loadSqlite, type SqliteDb } from '../../src/index-db/sqlite-driver.js';
 import { listRuns } from '../../src/index-db/task-query.js';
@@ -51,5 +52,26 @@ describe('openIndex', { timeout: BUSY_TEST_TIMEOUT_MS }, () => {
     }
     expect(statSync(join(runsDir, INDEX_FILE)).ino).toBe(inode);
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('an index of a newer lacp', () => {
+  it('is left as it is (that lacp, its daemon perhaps, is using it): the caller reads the JSONL, told why in one line', async () => {
+    (await openIndex(runsDir, { mode: 'create', warn: () => {} }))!.close();
+    const sqlite = await loadSqlite();
+    if (!sqlite.ok) throw new Error(sqlite.reason);
+    const newer = sqlite.open(join(runsDir, INDEX_FILE));
+    newer.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(SCHEMA_VERSION + 1));
+    newer.close();
+    for (const mode of ['create', 'ifPresent'] as const) {
+      const warnings: string[] = [];
+      expect(await openIndex(runsDir, { mode, warn: (line) => warnings.push(line) })).toBeNull();
+      expect(warnings).toEqual([
+        `SQLite index ${join(runsDir, INDEX_FILE)} was made by a newer lacp (schema ${SCHEMA_VERSION + 1}, this one knows ${SCHEMA_VERSION}); reading the JSONL files instead`,
+      ]);
+    }
+    const check = sqlite.open(join(runsDir, INDEX_FILE));
+    expect(schemaVersion(check)).toBe(SCHEMA_VERSION + 1);
+    check.close();
   });
 });
