@@ -6,7 +6,7 @@ import { DaemonUnreachable, ensureDaemon, tryConnect } from '../client/ensure-da
 import { ConfigError } from '../config/config-error.js';
 import { workspaceLayoutProblem, workspaceWriteProblem } from '../workspace/workspace-layout.js';
 import { resolveWorkspace, workspacePaths, workspaceProblem, type WorkspacePaths } from '../workspace/workspace-paths.js';
-import { blessedTerminal, terminalColours } from './terminal-type.js';
+import { blessedTerminal, cannotAddressCursor, terminalColours } from './terminal-type.js';
 import { LayoutNameError, loadLayout } from './layout-preset.js';
 import { startMirrorIfAvailable } from './mirror-hook.js';
 import { TerminalGuard } from './terminal-guard.js';
@@ -81,6 +81,11 @@ export async function runTui(argv: string[]): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     connected?.close();
     process.stderr.write('lacp-tui: needs a terminal (stdin and stdout must be a TTY); lacp is the scriptable CLI\n');
+    return 2;
+  }
+  if (cannotAddressCursor(process.env)) {
+    connected?.close();
+    process.stderr.write(`lacp-tui: TERM=${process.env.TERM} cannot draw a full-screen UI (no cursor movement); run it in a terminal emulator or tmux, or use lacp (the scriptable CLI)\n`);
     return 2;
   }
   const log = new Log(join(paths.stateDir, 'tui.log'));

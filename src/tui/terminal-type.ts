@@ -22,3 +22,12 @@ export function blessedTerminal(env: Readonly<Record<string, string | undefined>
 export function terminalColours(env: Readonly<Record<string, string | undefined>>, found: number): number {
   return /-16colou?r$/.test(env.TERM ?? '') ? Math.max(found, 16) : found;
 }
+
+/**
+ * A terminal that cannot move its cursor (TERM=dumb: an Emacs shell buffer, a CI log):
+ * blessed draws there anyway and every frame comes out as a run of garbage, so lacp-tui
+ * says so instead. An unset TERM is left to blessed, which assumes xterm.
+ */
+export function cannotAddressCursor(env: Readonly<Record<string, string | undefined>>): boolean {
+  return /^dumb\b/.test(env.TERM ?? '');
+}

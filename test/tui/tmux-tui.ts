@@ -27,7 +27,9 @@ export class TmuxTui {
   /** Starts the UI; after it exits the pane shows its status and keeps its last screen (until kill). */
   start(args: string[] = [], env: Record<string, string> = {}): void {
     const vars = { LANG: 'C.UTF-8', LACP_WORKSPACE: this.workspace, ...env };
-    const cmd = [process.execPath, TUI_BIN, ...args].map(shellQuote).join(' ');
+    // `env` on the command line too: tmux sets TERM in a pane itself, over `-e TERM=...`.
+    const setEnv = Object.keys(env).length ? ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`)] : [];
+    const cmd = [...setEnv, process.execPath, TUI_BIN, ...args].map(shellQuote).join(' ');
     const hasServer = this.alive();
     if (!hasServer) {
       this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', String(this.size.cols), '-y', String(this.size.rows), ...Object.entries(vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]), 'sh');
