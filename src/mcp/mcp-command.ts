@@ -23,6 +23,10 @@ export async function mcpCommand(argv: string[]): Promise<number> {
   // A connection per call: its handshake has a deadline, so a daemon stopped or hung since
   // the last call is reported as a tool error at once instead of leaving the agent waiting
   // on a request nobody reads. A unix socket connection costs a millisecond.
+  // Open ones are closed when the client goes away, ending the calls they carry (a wait
+  // of up to ten minutes), or this process would outlive its client by that long.
+  const open = new Set<DaemonClient>();
+  let ending = false;
   const withDaemon: WithDaemon = async (use) => {
     let client: DaemonClient;
     try {
@@ -31,9 +35,15 @@ export async function mcpCommand(argv: string[]): Promise<number> {
       if (err instanceof DaemonUnreachable) throw new QueryError(err.message);
       throw err;
     }
+    if (ending) {
+      client.close();
+      throw new QueryError('lacp mcp is ending: its client went away');
+    }
+    open.add(client);
     try {
       return await use(client);
     } finally {
+      open.delete(client);
       client.close();
     }
   };
@@ -48,6 +58,8 @@ export async function mcpCommand(argv: string[]): Promise<number> {
     throw new CliError(`lacp mcp: ${(err as Error).message}`, EXIT_UNREACHABLE);
   }
   await Promise.race([closed, new Promise<void>((resolve) => process.stdin.once('end', resolve))]);
+  ending = true;
+  for (const client of open) client.close();
   await server.close();
   return 0;
 }

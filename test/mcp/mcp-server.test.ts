@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -105,5 +107,36 @@ describe('lacp mcp (a real MCP client over stdio, a real daemon)', () => {
     }
     const after = await call(c, 'start_task', { tool: 'shout', prompt: 'third' });
     expect(after.isError, after.text).toBe(false);
+  });
+
+  test('a client that goes away mid-call (stdin closed) ends lacp mcp at once, not when the call would have ended', async () => {
+    ws = new TestWorkspace(TOOLS);
+    // A raw child: the SDK's transport kills the process on close, which would hide a server that lingers.
+    const child = spawn(process.execPath, [LACP_BIN, 'mcp', '--workspace', ws.root], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const answers = new Map<number, any>();
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const message = JSON.parse(line) as { id?: number };
+      if (message.id !== undefined) answers.set(message.id, message);
+    });
+    const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+    const answer = (id: number) => waitFor(`answer ${id}`, () => answers.get(id));
+    send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    await answer(1);
+    send({ method: 'notifications/initialized' });
+    send({ id: 2, method: 'tools/call', params: { name: 'start_task', arguments: { tool: 'nap' } } });
+    const { task_id } = JSON.parse((await answer(2)).result.content[0].text) as { task_id: string };
+    send({ id: 3, method: 'tools/call', params: { name: 'task_status', arguments: { task_id, wait_sec: 60 } } });
+    // Calls are handled in order: once 4 is answered, 3 is under way.
+    send({ id: 4, method: 'tools/call', params: { name: 'list_tasks', arguments: {} } });
+    await answer(4);
+    const closedAt = Date.now();
+    child.stdin.end();
+    try {
+      await waitFor('lacp mcp to exit', () => child.exitCode !== null, 10_000);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    expect(child.exitCode).toBe(0);
+    expect(Date.now() - closedAt).toBeLessThan(5_000);
   });
 });
