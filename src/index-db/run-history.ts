@@ -1,6 +1,6 @@
 import { foldRun, type RunRow } from '../core/task-view.js';
 import { RunStore } from '../telemetry/run-store.js';
-import { readTelemetry } from '../telemetry/telemetry-reader.js';
+import { readTelemetry, unreadableLine } from '../telemetry/telemetry-reader.js';
 import { openIndex, type Warn } from './open-index.js';
 import { filterRuns, type TaskFilter } from './task-filter.js';
 import { listRuns, skippedLinesByRun, type RunScope } from './task-query.js';
@@ -25,15 +25,16 @@ export async function listHistory(runsDir: string, scope: RunScope, filter: Task
     }
   }
   const skipped = new Map<string, number>();
-  const runs = foldJsonl(new RunStore(runsDir), scope, now, skipped);
+  const runs = foldJsonl(new RunStore(runsDir), scope, now, skipped, warn);
   warnSkipped(skipped, warn);
   return filterRuns(runs, filter);
 }
 
-export function foldJsonl(store: RunStore, scope: RunScope, now = Date.now(), skipped?: Map<string, number>): RunRow[] {
+export function foldJsonl(store: RunStore, scope: RunScope, now = Date.now(), skipped?: Map<string, number>, warn?: Warn): RunRow[] {
   const ids = scope === 'all' ? store.list() : scope === 'newest' ? store.list().slice(-1) : [scope.run];
   return ids.map((id) => {
     const read = readTelemetry(store.telemetryFile(id));
+    if (read.unreadable) warn?.(unreadableLine(id, read.unreadable));
     // A torn last line is a writer mid-line, read when complete: not a skipped one.
     const foreign = read.skipped - (read.torn ? 1 : 0);
     if (foreign > 0) skipped?.set(id, foreign);

@@ -138,7 +138,12 @@ export class RunIndex {
       offset = 0;
     }
     if (size === offset) return report;
-    const chunk = readChunk(file, offset, size, maxBytes);
+    let chunk: Buffer;
+    try {
+      chunk = readChunk(file, offset, size, maxBytes);
+    } catch {
+      return report; // unreadable (no permission): the run stays listed, empty; tried again next time
+    }
     const read = parseTelemetry(chunk, offset);
     const tornTail = read.offset < offset + chunk.length;
     report.skipped = read.skipped - (tornTail ? 1 : 0);
@@ -212,8 +217,10 @@ function sortKey(id: string): string {
   return `${m[1]}-${m[2]!.padStart(12, '0')}`;
 }
 
+/** A telemetry file's size; anything but a regular file (a directory in its place) holds nothing to index. */
 function fileSize(file: string): number {
-  return statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  const st = statSync(file, { throwIfNoEntry: false });
+  return st?.isFile() ? st.size : 0;
 }
 
 /** Bytes [offset, size), at most maxBytes unless that would not reach the end of one line. */

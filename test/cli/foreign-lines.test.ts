@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunFixture } from '../index-db/telemetry-fixture.js';
@@ -33,6 +33,22 @@ describe('a run with lines that are not lacp events (copied in, damaged, another
     expect(ls.stderr).toBe(
       'lacp: warning: skipped 2 telemetry line(s) that are not lacp events (foreign or damaged) in RUN-20261120-001',
     );
+  });
+
+  it('a run whose telemetry cannot be read (a directory in its place) is listed empty with a warning, never fatal to the others', async () => {
+    mkdirSync(join(ws.root, 'runs', 'RUN-20261121-001', 'telemetry.jsonl'), { recursive: true });
+    const unreadable = /^lacp: warning: RUN-20261121-001: telemetry\.jsonl unreadable \(EISDIR/;
+    const events = await ws.lacp(['events', '--run', 'RUN-20261121-001']);
+    expect([events.exitCode, events.stdout]).toEqual([0, '']);
+    expect(events.stderr).toMatch(unreadable);
+    const ls = await ws.lacp(['ls', '--all', '--json']);
+    expect([ls.exitCode, JSON.parse(String(ls.stdout)).runs.map((r: { tasks: unknown[] }) => r.tasks.length)]).toEqual([0, [1, 0]]);
+    expect(ls.stderr).toMatch(unreadable);
+    for (const args of [['index', 'rebuild'], ['search', 'exit', '--json'], ['ls', '--all', '--json']]) {
+      const r = await ws.lacp(args);
+      expect(r.exitCode, `${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
+      expect(String(r.stderr), args.join(' ')).not.toMatch(/internal error/);
+    }
   });
 
   it('a half-written run (a torn last line, no task yet) is listed without a warning', async () => {

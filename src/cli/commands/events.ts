@@ -2,7 +2,7 @@ import { compareRunIds } from '../../core/ids.js';
 import type { TelemetryEvent } from '../../core/events.js';
 import { oneLine } from '../../core/terminal-text.js';
 import { RunStore } from '../../telemetry/run-store.js';
-import { readTelemetry, type ReadResult } from '../../telemetry/telemetry-reader.js';
+import { readTelemetry, unreadableLine, type ReadResult } from '../../telemetry/telemetry-reader.js';
 import { parse } from '../args.js';
 import { CliContext, NO_RUNS_LINE } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
@@ -51,11 +51,15 @@ export async function eventsCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+const unreadableSaid = new Set<string>();
+
 /**
  * Lines that are not lacp events (a foreign tool's, a damaged copy) are left out, and said on stderr
  * so the listing is not silently short. A torn last line is a writer mid-line: read once it is whole.
  */
 function warnSkipped(runId: string, read: ReadResult): void {
+  if (read.unreadable && !unreadableSaid.has(runId)) process.stderr.write(`lacp: warning: ${unreadableLine(runId, read.unreadable)}\n`);
+  if (read.unreadable) unreadableSaid.add(runId); // --follow reads it again every tick: said once
   const foreign = read.skipped - (read.torn ? 1 : 0);
   if (foreign > 0) process.stderr.write(`lacp: warning: ${runId}: skipped ${foreign} telemetry line(s) that are not lacp events (foreign or damaged)\n`);
 }
