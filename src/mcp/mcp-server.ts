@@ -48,7 +48,7 @@ export function createLacpMcpServer(paths: WorkspacePaths, daemon: WithDaemon, c
       answer(async () => {
         // Tasks an agent starts join the run it works in, so they appear under it in the run tree.
         const sameWorkspace = process.env.LACP_WORKSPACE === paths.root;
-        return daemon((client) => client.request<{ run_id: string; task_id: string }>('submit', {
+        const submitted = daemon((client) => client.request<{ run_id: string; task_id: string }>('submit', {
           tool: args.tool,
           prompt: args.prompt ?? null,
           set: args.vars ?? {},
@@ -58,6 +58,9 @@ export function createLacpMcpServer(paths: WorkspacePaths, daemon: WithDaemon, c
           title: args.title ?? null,
           started_by: caller.taskId ? `task ${caller.taskId}` : null,
         }));
+        return submitted.catch((err: unknown) => {
+          throw err instanceof DaemonError ? new DaemonError(err.code, asVarsArgument(err.message)) : err;
+        });
       }),
   );
 
@@ -133,6 +136,14 @@ async function waitFor(client: DaemonClient, taskId: string, seconds: number): P
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The daemon words variable errors for the CLI (`--set KEY=VALUE`); an agent passes
+ * them in start_task's `vars`, so that is what the message must name.
+ */
+function asVarsArgument(message: string): string {
+  return message.replace(/^--set ([^:\s]+):/, 'vars.$1:').replace(/pass --set ([^=\s]+)=VALUE/g, 'pass vars: {"$1": "..."}');
 }
 
 /** A tool's result as JSON text; expected failures become an error result the agent can read. */

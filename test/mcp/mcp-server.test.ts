@@ -10,6 +10,9 @@ const TOOLS = `version: 1
 tools:
   shout: { mode: batch, cmd: ["echo", "{prompt}"] }
   nap: { mode: batch, cmd: ["sleep", "60"] }
+  ticketed: { mode: batch, cmd: ["echo", "{ticket}"] }
+vars:
+  ticket: null
 `;
 
 let ws: TestWorkspace | null = null;
@@ -138,5 +141,19 @@ describe('lacp mcp (a real MCP client over stdio, a real daemon)', () => {
     }
     expect(child.exitCode).toBe(0);
     expect(Date.now() - closedAt).toBeLessThan(5_000);
+  });
+
+  test('start_task errors about variables name the vars argument the agent has, not the CLI flag', async () => {
+    const c = await connect();
+    const unknown = await call(c, 'start_task', { tool: 'shout', prompt: 'x', vars: { colour: 'red' } });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.text).toContain('vars.colour: no such variable');
+    const missing = await call(c, 'start_task', { tool: 'ticketed' });
+    expect(missing.isError).toBe(true);
+    expect(missing.text).toContain('{ticket}');
+    expect(missing.text).toContain('pass vars: {"ticket": "..."}');
+    for (const answer of [unknown, missing]) expect(answer.text).not.toContain('--set');
+    const given = await call(c, 'start_task', { tool: 'ticketed', vars: { ticket: 'T-1' } });
+    expect(given.isError, given.text).toBe(false);
   });
 });
