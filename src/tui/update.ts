@@ -1,3 +1,4 @@
+import { oneLine } from '../core/terminal-text.js';
 import { firstKeyLabel, paletteMatches, type CommandId } from './key-map.js';
 import { applyAgentStates } from './attention.js';
 import { editText } from './text-edit.js';
@@ -333,7 +334,7 @@ function onOverlayKey(state: AppState, overlay: Overlay, name: string, ch: strin
       if (r.kind === 'cancel') return keep(close);
       if (r.kind === 'submit') {
         const chosen = matches[overlay.index];
-        return chosen ? runCommand(close, chosen.id) : keep(close);
+        return chosen ? runCommand(close, chosen.id) : keep({ ...close, message: `no command matches '${oneLine(overlay.query, 30)}' (: lists them all)` });
       }
       // Moving the cursor keeps the selection; a changed query starts again from its best match.
       return keep({ ...state, overlay: { ...overlay, query: r.value, index: r.value === overlay.query ? overlay.index : 0, cursor: r.cursor } });

@@ -38,6 +38,12 @@ describe('key map', () => {
     expect(s.zoom).toBe(true);
     expect(s.overlay).toBeNull();
   });
+
+  it('Enter in the palette with nothing matching says so instead of closing without a word', () => {
+    const s = press(withTasks(task('t-1')), ':', 'z', 'z', 'z', 'enter').state;
+    expect(s.overlay).toBeNull();
+    expect(s.message).toBe("no command matches 'zzz' (: lists them all)");
+  });
 });
 
 describe('update', () => {
