@@ -19,6 +19,8 @@ export class HeadlessScreen {
   private readonly feed: TerminalFeed;
   /** Characters handed to the parser but not yet parsed: the parser's backlog. */
   private backlog = 0;
+  /** DECTCEM: xterm keeps it private and the serializer leaves it out, so it is followed here. */
+  private cursorHidden = false;
 
   /** `hold`: plain output may wait to be parsed in larger batches (a screen only read on request). */
   constructor(cols: number, rows: number, scrollback: number, hold: HoldPlain | null = null) {
@@ -26,6 +28,18 @@ export class HeadlessScreen {
     this.terminal.loadAddon(this.serializer);
     useDisplayWidths(this.terminal);
     this.feed = new TerminalFeed(this.terminal, hold);
+    this.followCursorVisibility();
+  }
+
+  /** Watches the sequences that hide and show the cursor; xterm still handles each (false: not consumed). */
+  private followCursorVisibility(): void {
+    const names25 = (params: (number | number[])[]) => params.some((p) => p === 25);
+    const parser = this.terminal.parser;
+    parser.registerCsiHandler({ prefix: '?', final: 'h' }, (params) => ((this.cursorHidden &&= !names25(params)), false));
+    parser.registerCsiHandler({ prefix: '?', final: 'l' }, (params) => ((this.cursorHidden ||= names25(params)), false));
+    // RIS (ESC c) and DECSTR (CSI ! p) show it again.
+    parser.registerEscHandler({ final: 'c' }, () => ((this.cursorHidden = false), false));
+    parser.registerCsiHandler({ intermediates: '!', final: 'p' }, () => ((this.cursorHidden = false), false));
   }
 
   get pendingChars(): number {
@@ -67,7 +81,7 @@ export class HeadlessScreen {
 
   /** The screen (and up to `scrollback` lines above it) as escape sequences a fresh terminal replays. */
   snapshot(scrollback: number): string {
-    return this.serializer.serialize({ scrollback });
+    return this.serializer.serialize({ scrollback }) + (this.cursorHidden ? '\x1b[?25l' : '');
   }
 
   text(taskId: string): ScreenText {
