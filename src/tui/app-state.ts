@@ -53,8 +53,11 @@ export type Msg =
   | { type: 'message'; text: string }
   | { type: 'submitted'; run_id: string; task_id: string }
   | { type: 'submit-failed'; error: string }
-  /** Lines of history each shown pane's terminal holds above its screen (known only to the shell). */
-  | { type: 'history'; lines: Record<string, number> }
+  /**
+   * Lines of history each shown pane's terminal holds above its screen (known only to the
+   * shell), and lines pushed into it since the last report (the length stops growing once full).
+   */
+  | { type: 'history'; lines: Record<string, number>; pushed?: Record<string, number> }
   /** The batch log view read `lines` lines and shows `rows` of them. */
   | { type: 'log-length'; lines: number; rows: number }
   | { type: 'select-pane'; task_id: string }

@@ -2,6 +2,7 @@ import type { DaemonClient } from '../client/daemon-client.js';
 import { ScreenFollower } from '../client/screen-follower.js';
 import type { Log } from './tui-log.js';
 import { ParseScheduler } from './parse-scheduler.js';
+import { countHistoryPushes } from './history-pushes.js';
 
 /** History each pane keeps for scrolling back (lines above the screen). */
 const PANE_SCROLLBACK = 2000;
@@ -18,6 +19,8 @@ export interface PaneSession {
   drawnAt: number;
   /** Size last asked of the daemon, so a frame does not ask again. */
   requested: { cols: number; rows: number } | null;
+  /** Lines pushed into the pane's history since the shell last took the count (a pane scrolled back moves up by them). */
+  pushed: number;
 }
 
 /**
@@ -65,7 +68,7 @@ export class PaneSessions {
   }
 
   private start(taskId: string, size: { cols: number; rows: number }): void {
-    const session: PaneSession = { taskId, follower: null, dirty: true, exited: false, drawnAt: 0, requested: size };
+    const session: PaneSession = { taskId, follower: null, dirty: true, exited: false, drawnAt: 0, requested: size, pushed: 0 };
     this.sessions.set(taskId, session);
     const changed = () => {
       session.dirty = true;
@@ -81,6 +84,7 @@ export class PaneSessions {
       (follower) => {
         if (this.sessions.get(taskId) !== session) return follower.dispose();
         session.follower = follower;
+        countHistoryPushes(follower.terminal, () => session.pushed++);
         if (this.selectedId === taskId) this.parser.select(follower.feed);
         changed();
       },
@@ -90,6 +94,16 @@ export class PaneSessions {
         changed();
       },
     );
+  }
+
+  /** Lines each pane pushed into its history since the last call. */
+  takePushed(taskIds: Iterable<string>): Record<string, number> | null {
+    let out: Record<string, number> | null = null;
+    for (const id of taskIds) {
+      const session = this.sessions.get(id);
+      if (session?.pushed) [(out ??= {})[id], session.pushed] = [session.pushed, 0];
+    }
+    return out;
   }
 
   input(taskId: string, data: string): void {

@@ -294,9 +294,10 @@ export class TuiApp {
       const lines = Math.max(0, term.buffer.active.length - term.rows);
       if (this.state.history[taskId] !== lines) (changed ??= {})[taskId] = lines;
     }
-    if (!changed) return;
+    const pushed = this.sessions.takePushed(this.placement.keys());
+    if (!changed && !pushed) return;
     const before = this.state.scroll;
-    this.state = update(this.state, { type: 'history', lines: changed }).state;
+    this.state = update(this.state, { type: 'history', lines: changed ?? {}, ...(pushed ? { pushed } : {}) }).state;
     if (this.state.scroll !== before) this.viewDirty = true; // a clamped scroll changes the tile's title
   }
 

@@ -58,14 +58,14 @@ function reduce(state: AppState, msg: Msg): Step {
     case 'history': {
       const history = { ...state.history, ...msg.lines };
       let next: AppState = { ...state, history };
-      for (const id of Object.keys(msg.lines)) {
+      for (const id of new Set([...Object.keys(msg.lines), ...Object.keys(msg.pushed ?? {})])) {
         const scroll = state.scroll[id] ?? 0;
-        const grew = history[id]! - (state.history[id] ?? 0);
+        const pushed = msg.pushed?.[id] ?? 0;
         // Scrolled back, the pane keeps showing the same lines as new ones push into its history
         // (as tmux copy mode does), rather than drifting with the output; at the bottom it follows.
-        if (scroll > 0 && grew > 0) next = scrollTo(next, id, scroll + grew);
+        if (scroll > 0 && pushed > 0) next = scrollTo(next, id, scroll + pushed);
         // A pane whose history shrank (cleared, resized) cannot stay scrolled past its top.
-        else if (scroll > history[id]!) next = scrollTo(next, id, history[id]!);
+        else if (scroll > (history[id] ?? 0)) next = scrollTo(next, id, history[id] ?? 0);
       }
       return keep(next);
     }

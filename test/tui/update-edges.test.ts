@@ -69,9 +69,12 @@ describe('update at the edges', () => {
   it('a pane scrolled back stays on the lines it shows while its task writes more (as tmux copy mode does); at the bottom it follows', () => {
     let s = update(withTasks(task('t-1'), task('t-2')), { type: 'history', lines: { 't-1': 40, 't-2': 40 } }).state;
     s = update(s, { type: 'wheel', task_id: 't-1', lines: 6 }).state;
-    s = update(s, { type: 'history', lines: { 't-1': 47, 't-2': 47 } }).state; // seven new lines pushed into the history
+    s = update(s, { type: 'history', lines: { 't-1': 47, 't-2': 47 }, pushed: { 't-1': 7, 't-2': 7 } }).state; // seven new lines pushed into the history
     expect(s.scroll['t-1']).toBe(13);
     expect(s.scroll['t-2'] ?? 0).toBe(0);
+    // A full history (2,000 lines) keeps its length: the lines pushed still move the view with them.
+    s = update(s, { type: 'history', lines: {}, pushed: { 't-1': 5 } }).state;
+    expect(s.scroll['t-1']).toBe(18);
     // Cleared (the history shrinks): as far back as there is.
     expect(update(s, { type: 'history', lines: { 't-1': 5 } }).state.scroll['t-1']).toBe(5);
   });
