@@ -50,8 +50,9 @@ export async function openIndex(
     } catch (err) {
       const kind = failureKind(err);
       // Another process holds the write lock for long (a rebuild): answer from what is indexed.
-      // An index this user may only read: answer from the JSONL, which is current.
-      if (kind === 'denied') {
+      // An index this user may only read, or one damaged where the catch-up wrote: answer from the JSONL,
+      // which is current. (Not deleted here: the daemon may hold it open; `lacp index rebuild` repairs it.)
+      if (kind === 'denied' || kind === 'broken') {
         index.close();
         warn(`${unusableIndexLine(runsDir, err)}${JSONL_FALLBACK}`, kind);
         return null;

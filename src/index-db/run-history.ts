@@ -1,7 +1,7 @@
 import { foldRun, type RunRow } from '../core/task-view.js';
 import { RunStore } from '../telemetry/run-store.js';
 import { readTelemetry, unreadableLine } from '../telemetry/telemetry-reader.js';
-import { openIndex, type Warn } from './open-index.js';
+import { failureKind, JSONL_FALLBACK, openIndex, unusableIndexLine, type Warn } from './open-index.js';
 import { filterRuns, type TaskFilter } from './task-filter.js';
 import { listRuns, skippedLinesByRun, type RunScope } from './task-query.js';
 
@@ -18,8 +18,12 @@ export async function listHistory(runsDir: string, scope: RunScope, filter: Task
   const index = await openIndex(runsDir, { mode: 'ifPresent', warn, scope });
   if (index) {
     try {
-      warnSkipped(skippedLinesByRun(index.db, scope), warn);
-      return listRuns(index.db, scope, filter, now);
+      const skipped = skippedLinesByRun(index.db, scope);
+      const rows = listRuns(index.db, scope, filter, now);
+      warnSkipped(skipped, warn);
+      return rows;
+    } catch (err) {
+      damaged(runsDir, err, warn);
     } finally {
       index.close();
     }
@@ -40,6 +44,12 @@ export function foldJsonl(store: RunStore, scope: RunScope, now = Date.now(), sk
     if (foreign > 0) skipped?.set(id, foreign);
     return foldRun(id, read.events, now);
   });
+}
+
+/** An index damaged where only a query reads (SQLite checks pages as it meets them): the JSONL answers, told why. */
+export function damaged(runsDir: string, err: unknown, warn: Warn): void {
+  if (failureKind(err) !== 'broken') throw err;
+  warn(`${unusableIndexLine(runsDir, err)}${JSONL_FALLBACK}`, 'broken');
 }
 
 function warnSkipped(byRun: ReadonlyMap<string, number>, warn: Warn): void {

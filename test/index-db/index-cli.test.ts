@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunRow } from '../../src/core/task-view.js';
 import { expectOneLineError } from '../helpers/one-line-error.js';
 import { TestWorkspace } from '../helpers/workspace.js';
-import { RunFixture } from './telemetry-fixture.js';
+import { damageIndexTable, RunFixture } from './telemetry-fixture.js';
 
 let ws: TestWorkspace;
 let runsDir: string;
@@ -111,6 +111,15 @@ describe('lacp ls, search and index', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     } finally {
       await empty.dispose();
     }
+  });
+
+  it('index rebuild repairs an index damaged where only a query finds it, as the warning says', async () => {
+    expect((await ws.lacp(['index', 'rebuild'])).exitCode).toBe(0);
+    await damageIndexTable(runsDir, 'tasks');
+    expect((await lsJson(['--status', 'failed'])).stderr).toMatch(/unreadable \(database disk image is malformed; lacp index rebuild repairs it\)/);
+    const rebuild = await ws.lacp(['index', 'rebuild']);
+    expect([rebuild.exitCode, rebuild.stderr]).toEqual([0, '']);
+    expect(await lsJson(['--status', 'failed'])).toEqual({ ids: [['RUN-20261120-001', 't-build'], ['RUN-20261122-001', 't-review']], stderr: '' });
   });
 
   it('takes --until DAY as the whole day', async () => {

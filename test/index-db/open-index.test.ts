@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openIndex } from '../../src/index-db/open-index.js';
+import { listHistory } from '../../src/index-db/run-history.js';
+import { searchHistory } from '../../src/index-db/search-history.js';
 import { SCHEMA_VERSION, schemaVersion } from '../../src/index-db/index-schema.js';
 import { INDEX_FILE } from '../../src/index-db/run-index.js';
 import { loadSqlite, type SqliteDb } from '../../src/index-db/sqlite-driver.js';
 import { listRuns } from '../../src/index-db/task-query.js';
-import { RunFixture } from './telemetry-fixture.js';
+import { damageIndexTable, RunFixture } from './telemetry-fixture.js';
 
 let root: string;
 let runsDir: string;
@@ -73,5 +75,22 @@ describe('an index of a newer lacp', () => {
     const check = sqlite.open(join(runsDir, INDEX_FILE));
     expect(schemaVersion(check)).toBe(SCHEMA_VERSION + 1);
     check.close();
+  });
+});
+
+describe('an index damaged where only a query finds it', () => {
+  it('ls and search answer from the JSONL, with one warning, instead of an internal error', async () => {
+    new RunFixture(runsDir, 'RUN-20261121-001').start('second').task({ id: 't-two', summary: 'wombat overflow' });
+    (await openIndex(runsDir, { mode: 'create', warn: () => {} }))!.close();
+    await damageIndexTable(runsDir, 'tasks');
+    await damageIndexTable(runsDir, 'events_fts_data');
+    const warnings: string[] = [];
+    const warn = (line: string) => warnings.push(line);
+    const runs = await listHistory(runsDir, 'all', { status: ['failed'] }, warn);
+    expect(runs.map((r) => r.tasks.map((t) => t.task_id))).toEqual([['t-one']]);
+    expect(warnings.splice(0)).toEqual([expect.stringMatching(/unreadable \(database disk image is malformed; lacp index rebuild repairs it\); reading the JSONL files instead$/)]);
+    const hits = await searchHistory(runsDir, 'wombat', {}, warn);
+    expect(hits.map((h) => h.task_id)).toContain('t-two');
+    expect(warnings).toEqual([expect.stringMatching(/unreadable \(database disk image is malformed; lacp index rebuild repairs it\); reading the JSONL files instead$/)]);
   });
 });

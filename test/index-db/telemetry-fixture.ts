@@ -1,6 +1,8 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { TelemetryEvent } from '../../src/core/events.js';
+import { INDEX_FILE } from '../../src/index-db/run-index.js';
+import { loadSqlite } from '../../src/index-db/sqlite-driver.js';
 import { logPaths } from '../../src/telemetry/run-store.js';
 
 export interface FixtureTask {
@@ -93,4 +95,18 @@ export class RunFixture {
     appendFileSync(this.file, text);
     return this;
   }
+}
+
+/** Overwrites the root page of an index table with garbage: SQLite opens the file and finds the damage only when it reads there. */
+export async function damageIndexTable(runsDir: string, table: string): Promise<void> {
+  const sqlite = await loadSqlite();
+  if (!sqlite.ok) throw new Error(sqlite.reason);
+  const db = sqlite.open(join(runsDir, INDEX_FILE));
+  const page = db.prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').pluck().get(table) as number;
+  const size = db.pragma('page_size', { simple: true }) as number;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  const fd = openSync(join(runsDir, INDEX_FILE), 'r+');
+  writeSync(fd, Buffer.alloc(size, 0xa5), 0, size, (page - 1) * size);
+  closeSync(fd);
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { INDEX_FILE } from '../../index-db/run-index.js';
-import { failureKind, JSONL_FALLBACK, openIndex, unusableIndexLine, type Warn } from '../../index-db/open-index.js';
+import { failureKind, JSONL_FALLBACK, openIndex, removeIndexFiles, unusableIndexLine, type Warn } from '../../index-db/open-index.js';
 import type { RunIndex, SyncReport } from '../../index-db/run-index.js';
 import { skippedLines } from '../../index-db/task-query.js';
 import { parse } from '../args.js';
@@ -43,7 +43,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
   try {
     if (action === 'rebuild') {
       const started = performance.now();
-      const report = rebuildOrSay(index, runsDir);
+      const report = await rebuildOrSay(index, runsDir);
       const seconds = (performance.now() - started) / 1000;
       const counts = { ...report, seconds: Number(seconds.toFixed(3)), events_per_second: Math.round(report.events / Math.max(seconds, 1e-3)) };
       if (values.json) ctx.print(JSON.stringify(counts));
@@ -76,12 +76,27 @@ export async function indexCommand(argv: string[]): Promise<number> {
   }
 }
 
-/** A rebuild that meets another writer's lock past the busy timeout, or a file it may not write: one line, not an internal error. */
-function rebuildOrSay(index: RunIndex, runsDir: string): SyncReport {
+/**
+ * A rebuild that meets another writer's lock past the busy timeout, or a file it may not write: one
+ * line, not an internal error. A file damaged where the rebuild's DROP reads (SQLite finds a bad page
+ * only when it meets it) is deleted and made anew: "lacp index rebuild repairs it" must hold.
+ */
+async function rebuildOrSay(index: RunIndex, runsDir: string): Promise<SyncReport> {
   try {
     return index.rebuild();
   } catch (err) {
     const kind = failureKind(err);
+    if (kind === 'broken') {
+      index.close();
+      removeIndexFiles(runsDir);
+      const fresh = await openIndex(runsDir, { mode: 'create', catchUp: false, warn: () => {} });
+      if (!fresh) throw err;
+      try {
+        return fresh.rebuild();
+      } finally {
+        fresh.close();
+      }
+    }
     if (kind !== 'busy' && kind !== 'denied') throw err;
     throw new CliError(unusableIndexLine(runsDir, err), kind === 'denied' ? EXIT_USAGE : EXIT_NO_INDEX);
   }

@@ -1,9 +1,7 @@
 import { RunStore } from '../../telemetry/run-store.js';
 import { oneLine } from '../../core/terminal-text.js';
-import { searchJsonl } from '../../index-db/jsonl-search.js';
-import { openIndex } from '../../index-db/open-index.js';
-import { DEFAULT_SEARCH_LIMIT, HIT_END, HIT_START, queryWords, wordTokens, type SearchHit } from '../../index-db/search-hit.js';
-import { searchIndex } from '../../index-db/search-query.js';
+import { searchHistory } from '../../index-db/search-history.js';
+import { DEFAULT_SEARCH_LIMIT, HIT_END, HIT_START, queryWords, wordTokens } from '../../index-db/search-hit.js';
 import { parse } from '../args.js';
 import { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
@@ -29,13 +27,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
   if (values.run && !new RunStore(runsDir).exists(values.run)) throw new CliError(`no run ${values.run} in ${runsDir}`);
   const opts = { run: values.run, limit };
   const warn = (line: string) => process.stderr.write(`lacp: warning: ${line}\n`);
-  const index = await openIndex(runsDir, { mode: 'create', warn, scope: values.run ? { run: values.run } : 'all' });
-  let hits: SearchHit[];
-  try {
-    hits = index ? searchIndex(index.db, text, opts) : searchJsonl(runsDir, text, opts);
-  } finally {
-    index?.close();
-  }
+  const hits = await searchHistory(runsDir, text, opts, warn);
   if (values.json) {
     ctx.print(JSON.stringify({ hits: hits.map((h) => ({ ...h, snippet: plain(h.snippet) })) }));
     return 0;
