@@ -51,6 +51,7 @@ export class ViewerSession {
   private slowSince: number | null = null;
   private paceTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private model: MirrorModel | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -63,6 +64,7 @@ export class ViewerSession {
   }
 
   start(model: MirrorModel, workspace: string): void {
+    this.model = model;
     const now = new Date().toISOString();
     this.send({ t: 'hello', workspace, now });
     this.send({ t: 'tree', runs: model.tree(), now });
@@ -139,7 +141,14 @@ export class ViewerSession {
     else if (m.kind === 'exit') {
       pane.exited = true;
       this.send({ t: 'exit', task_id: taskId, exit_code: m.exit_code, signal: m.signal });
+      this.fillRoom();
     }
+  }
+
+  /** A pane whose task ended makes room: a live task that found every pane taken gets it now. */
+  private fillRoom(): void {
+    const waiting = this.model?.interactiveTasks().find((t) => t.status === 'running' && !this.panes.has(t.task_id));
+    if (waiting) this.openPane(waiting);
   }
 
   /** The daemon dropped this screen (it should not: we acknowledge at once): start it over from a snapshot. */
