@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { RunStore } from '../telemetry/run-store.js';
 import type { Msg, Overlay } from './app-state.js';
 import { logTail } from './tool-choices.js';
@@ -16,6 +16,8 @@ export class BatchLogFeed {
   private stamp = '';
   private rows = -1;
   private lines: string[] = [];
+  /** The open task's stdout is OpenCode's JSON stream (its tool says `output: opencode-json`). */
+  private openCode = false;
 
   constructor(runsDir: string) {
     this.store = new RunStore(runsDir);
@@ -42,8 +44,9 @@ export class BatchLogFeed {
     const files = [`${dir}/stdout.log`, `${dir}/stderr.log`] as const;
     const stamp = files.map(fileStamp).join(' ');
     if (key === this.open && stamp === this.stamp && rows === this.rows) return null;
+    if (key !== this.open) this.openCode = isOpenCodeJson(`${dir}/task.json`);
     if (key !== this.open || stamp !== this.stamp)
-      this.lines = logTail(...files).map((l) => l.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}')));
+      this.lines = logTail(...files, this.openCode).map((l) => l.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}')));
     [this.open, this.stamp, this.rows] = [key, stamp, rows];
     return { type: 'log-length', lines: this.lines.length, rows };
   }
@@ -55,5 +58,15 @@ function fileStamp(file: string): string {
     return `${st.size}@${st.mtimeMs}`;
   } catch {
     return '-';
+  }
+}
+
+/** Whether the task's record says its tool's output is OpenCode's JSON stream; read once, when its view opens. */
+function isOpenCodeJson(taskFile: string): boolean {
+  try {
+    const record = JSON.parse(readFileSync(taskFile, 'utf8')) as { tool_config?: { output?: string } };
+    return record.tool_config?.output === 'opencode-json';
+  } catch {
+    return false;
   }
 }

@@ -3,6 +3,7 @@ import { loadToolsFile } from '../config/load-tools.js';
 import { placeholdersOf } from '../core/template.js';
 import { BUILTIN_PLACEHOLDERS } from '../core/tools-schema.js';
 import { sanitizeForTerminal } from '../core/terminal-text.js';
+import { liftOpenCodeLine } from '../opencode/opencode-event.js';
 import type { ToolChoice } from './app-state.js';
 
 /** The new-task picker's list, from tools.yaml (built-ins included). Throws ConfigError on a bad file. */
@@ -42,11 +43,26 @@ function readTail(file: string): string {
 /**
  * The tail of a batch task's stdout and stderr, as plain lines (task bytes made safe
  * first). Only the tail is read, however large the log: the view refreshes it every second.
+ * `openCodeJson`: stdout is `opencode run --format json`, read as what the agent said
+ * (its text whole) and did (a `·` line per other event), as the event log words them.
  */
-export function logTail(stdoutFile: string, stderrFile: string): string[] {
-  const out = sanitizeForTerminal(readTail(stdoutFile)).split('\n');
+export function logTail(stdoutFile: string, stderrFile: string, openCodeJson = false): string[] {
+  const stdout = readTail(stdoutFile);
+  const out = sanitizeForTerminal(openCodeJson ? readableOpenCode(stdout) : stdout).split('\n');
   const err = sanitizeForTerminal(readTail(stderrFile)).trim();
   if (err) out.push('── stderr ──', ...err.split('\n'));
   while (out.length && out.at(-1) === '') out.pop();
   return out;
+}
+
+/** An OpenCode JSON stream as a person reads it; lines that are not its events stay as written. */
+function readableOpenCode(stream: string): string {
+  return stream
+    .split('\n')
+    .map((line) => {
+      const event = line.trim() ? liftOpenCodeLine(line) : null;
+      if (!event) return line;
+      return event.type === 'text' ? (event.text ?? '') : `· ${event.summary}`;
+    })
+    .join('\n');
 }

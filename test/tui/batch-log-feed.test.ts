@@ -51,4 +51,30 @@ describe('batch log view feed', () => {
     // Opened again (another task or the same): read again.
     expect(feed.refresh(LOG, 8)).toEqual({ type: 'log-length', lines: 3, rows: 8 });
   });
+
+  it("an OpenCode batch task (output: opencode-json) reads as what the agent said and did, not its JSON stream; other tools' JSON stays as written", () => {
+    const dir = taskDir();
+    const event = (type: string, part: Record<string, unknown>) => JSON.stringify({ type, timestamp: 1, sessionID: 'ses_1', part });
+    const stream = [
+      event('step_start', { messageID: 'msg_1' }),
+      event('text', { text: 'Hello\nworld \u001b]0;TITLE\u0007done' }),
+      'a warning OpenCode printed',
+      event('step_finish', { reason: 'stop', tokens: { input: 100, output: 20 }, cost: 0 }),
+    ];
+    writeFileSync(join(dir, 'stdout.log'), `${stream.join('\n')}\n`);
+    writeFileSync(join(dir, 'task.json'), JSON.stringify({ task_id: LOG.task_id, tool_config: { mode: 'batch', cmd: ['opencode', 'run'], output: 'opencode-json' } }));
+    const feed = new BatchLogFeed(runs);
+    expect(feed.refresh(LOG, 20)).toMatchObject({ lines: 5 });
+    expect(feed.shown()).toEqual(['· step started', 'Hello', 'world done', 'a warning OpenCode printed', '· step finished (stop): 120 tokens, $0']);
+    // The same stream from a tool that does not say it is OpenCode's is shown as it is.
+    writeFileSync(join(dir, 'task.json'), JSON.stringify({ task_id: LOG.task_id, tool_config: { mode: 'batch', cmd: ['x'] } }));
+    const plain = new BatchLogFeed(runs);
+    plain.refresh(LOG, 20);
+    expect(plain.shown()[0]).toBe(blessedEscaped(stream[0]!));
+  });
 });
+
+/** A line as the feed hands it to blessed: braces as {open} and {close}. */
+function blessedEscaped(line: string): string {
+  return line.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'));
+}
