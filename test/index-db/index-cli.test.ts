@@ -116,7 +116,9 @@ describe('lacp ls, search and index', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('index rebuild repairs an index damaged where only a query finds it, as the warning says', async () => {
     expect((await ws.lacp(['index', 'rebuild'])).exitCode).toBe(0);
     await damageIndexTable(runsDir, 'tasks');
+    await damageIndexTable(runsDir, 'events'); // COUNT(*) of tasks reads a smaller index of them instead
     expect((await lsJson(['--status', 'failed'])).stderr).toMatch(/unreadable \(database disk image is malformed; lacp index rebuild repairs it\)/);
+    expectOneLineError(await ws.lacp(['index', 'status']), 1, /unreadable \(database disk image is malformed; lacp index rebuild repairs it\)$/);
     const rebuild = await ws.lacp(['index', 'rebuild']);
     expect([rebuild.exitCode, rebuild.stderr]).toEqual([0, '']);
     expect(await lsJson(['--status', 'failed'])).toEqual({ ids: [['RUN-20261120-001', 't-build'], ['RUN-20261122-001', 't-review']], stderr: '' });

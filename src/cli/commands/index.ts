@@ -54,7 +54,15 @@ export async function indexCommand(argv: string[]): Promise<number> {
         );
       return 0;
     }
-    const count = (table: string) => index.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+    const count = (table: string) => {
+      try {
+        return index.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+      } catch (err) {
+        // A damaged page met by the count: what the index is, in one line, not an internal error.
+        if (failureKind(err) === 'broken') throw new CliError(unusableIndexLine(runsDir, err), EXIT_NO_INDEX);
+        throw err;
+      }
+    };
     const status = {
       file: join(runsDir, INDEX_FILE),
       bytes: statSync(join(runsDir, INDEX_FILE)).size,
