@@ -211,7 +211,9 @@
     box.dataset.taskId = m.task_id;
     const title = el('div', 'pane-title');
     const statusEl = el('span', m.exited ? 'status succeeded' : 'status running', m.exited ? 'exited' : 'live');
-    title.append(statusEl, el('span', 'task-tool', m.title), el('span', 'task-id', m.task_id));
+    const name = el('span', 'task-tool', m.title);
+    name.title = m.title; // cut short with an ellipsis when long: the whole of it on hover
+    title.append(statusEl, name, el('span', 'task-id', m.task_id));
     const host = el('div', 'pane-term');
     box.append(title, host);
     $('panes').append(box);

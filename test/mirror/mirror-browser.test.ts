@@ -162,6 +162,20 @@ describe('mirror page in Chromium', () => {
     await ws.lacp(['reject', gated.taskId]);
   });
 
+  it('a long task title does not widen its pane past the terminal (two 80-column panes fit side by side)', async () => {
+    const { taskId } = await ws.run(['bash', '--title', 'a title far longer than any terminal row is wide, '.repeat(4)]);
+    const w = await openPage();
+    await waitFor('the pane with the prompt', async () => (await paneText(w.page, taskId)).includes('$'));
+    const pane = w.page.locator(`.pane[data-task-id="${taskId}"]`);
+    const paneBox = (await pane.boundingBox())!;
+    const termBox = (await pane.locator('.xterm-screen').boundingBox())!;
+    expect(paneBox.width).toBeLessThan(termBox.width + 32); // the terminal and its padding, not the title
+    const title = pane.locator('.pane-title .task-tool');
+    expect(await title.getAttribute('title')).toContain('a title far longer');
+    await w.page.close();
+    await ws.lacp(['cancel', taskId]);
+  });
+
   it('typing into the page changes nothing in the task, and the page sends nothing but acks', async () => {
     const { taskId } = await ws.run(['bash']);
     const w = await openPage();
