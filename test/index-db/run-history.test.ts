@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { RunRow } from '../../src/core/task-view.js';
+import { filterFromFlags } from '../../src/cli/commands/ls-filter.js';
 import { listHistory } from '../../src/index-db/run-history.js';
 import { RunIndex } from '../../src/index-db/run-index.js';
 import { loadSqlite } from '../../src/index-db/sqlite-driver.js';
@@ -110,4 +111,11 @@ it('reports foreign lines of the runs it lists in one warning, from the index an
   expect(warnings.splice(0)).toEqual([expected]);
   await listHistory(runsDir, { run: 'RUN-20261122-001' }, {}, warn, NOW);
   expect(warnings.splice(0)).toEqual([]);
+});
+
+it('refuses --since later than --until: the range is empty by construction, most likely the two swapped', () => {
+  expect(() => filterFromFlags({ since: '2026-11-24', until: '2026-11-20' }, NOW)).toThrow(
+    'lacp ls: --since 2026-11-24 is later than --until 2026-11-20 (no task could match)',
+  );
+  expect(filterFromFlags({ since: '2026-11-20', until: '2026-11-20' }, NOW).filtered).toBe(true);
 });

@@ -29,6 +29,9 @@ export function filterFromFlags(flags: FilterFlags, now = Date.now()): { filter:
       since: flags.since === undefined ? undefined : parseTimeBound('--since', flags.since, now),
       until: flags.until === undefined ? undefined : parseTimeBound('--until', flags.until, now),
     };
+    // An empty range by construction is a mistake (the two swapped), not a question with no answer.
+    if (filter.since && filter.until && filter.since > filter.until)
+      throw new FilterError(`--since ${flags.since} is later than --until ${flags.until} (no task could match)`);
     return { filter, filtered: !isEmptyFilter(filter) };
   } catch (err) {
     if (err instanceof FilterError) throw new CliError(`lacp ls: ${err.message}`);
