@@ -40,7 +40,10 @@ export class TaskQueries {
 
   /** The end of a task's log, escape sequences removed; `truncated` says whether earlier output was left out. */
   taskOutput(taskId: string, stream: 'stdout' | 'stderr', maxChars: number): { task_id: string; stream: string; text: string; truncated: boolean } {
-    const file = join(this.runs.taskDir(this.findRun(taskId), taskId), `${stream}.log`);
+    const runId = this.findRun(taskId);
+    if (stream === 'stderr' && this.listTasks(runId).tasks.find((t) => t.task_id === taskId)?.mode === 'interactive')
+      throw new QueryError(`${taskId} is interactive: its terminal is one stream, all of it in stdout (leave out stream or pass "stdout")`);
+    const file = join(this.runs.taskDir(runId, taskId), `${stream}.log`);
     const limit = Math.min(Math.max(1, maxChars), MAX_OUTPUT_CHARS);
     const { bytes, truncated } = tail(file, limit * 4); // UTF-8: at most 4 bytes a character
     const text = sanitizeForTerminal(bytes.toString('utf8'));

@@ -11,6 +11,7 @@ tools:
   shout: { mode: batch, cmd: ["echo", "{prompt}"] }
   nap: { mode: batch, cmd: ["sleep", "60"] }
   ticketed: { mode: batch, cmd: ["echo", "{ticket}"] }
+  term: { mode: interactive, cmd: ["sh", "-c", "echo on-the-terminal; sleep 60"] }
 vars:
   ticket: null
 `;
@@ -155,5 +156,16 @@ describe('lacp mcp (a real MCP client over stdio, a real daemon)', () => {
     for (const answer of [unknown, missing]) expect(answer.text).not.toContain('--set');
     const given = await call(c, 'start_task', { tool: 'ticketed', vars: { ticket: 'T-1' } });
     expect(given.isError, given.text).toBe(false);
+  });
+
+  test('task_output of an interactive task: its terminal is stdout; asking for stderr says so instead of an empty text', async () => {
+    const c = await connect();
+    const { task_id } = (await call(c, 'start_task', { tool: 'term' })).json as { task_id: string };
+    await waitFor('the terminal output', async () => (await call(c, 'task_output', { task_id })).json?.text.includes('on-the-terminal'));
+    const stderr = await call(c, 'task_output', { task_id, stream: 'stderr' });
+    expect(stderr.isError).toBe(true);
+    expect(stderr.text).toContain('interactive');
+    expect(stderr.text).toContain('stdout');
+    await call(c, 'cancel_task', { task_id });
   });
 });
