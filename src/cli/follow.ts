@@ -27,16 +27,24 @@ export function readFrom(file: string, offset: number): { bytes: Buffer; offset:
   }
 }
 
-/** Calls `tick` every FOLLOW_POLL_MS until it returns true or the user interrupts. */
+/** Calls `tick` every FOLLOW_POLL_MS until it returns true or the user interrupts; a tick that throws ends it with that error. */
 export function pollUntil(tick: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     if (tick()) return resolve();
     const timer = setInterval(() => {
-      if (tick()) done();
+      try {
+        if (tick()) done();
+      } catch (err) {
+        stop();
+        reject(err); // the command's one line, not an uncaught exception's stack
+      }
     }, FOLLOW_POLL_MS);
-    const done = () => {
+    const stop = () => {
       clearInterval(timer);
       process.off('SIGINT', done);
+    };
+    const done = () => {
+      stop();
       resolve();
     };
     process.once('SIGINT', done);

@@ -1,7 +1,8 @@
-import { appendFileSync, cpSync, mkdirSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunFixture } from '../index-db/telemetry-fixture.js';
+import { expectOneLineError } from '../helpers/one-line-error.js';
 import { TestWorkspace } from '../helpers/workspace.js';
 
 let ws: TestWorkspace;
@@ -49,6 +50,14 @@ describe('a run with lines that are not lacp events (copied in, damaged, another
       expect(r.exitCode, `${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
       expect(String(r.stderr), args.join(' ')).not.toMatch(/internal error/);
     }
+  });
+
+  it('lacp logs of a task whose log cannot be read (a directory in its place) says so in one line, not as an internal error', async () => {
+    const log = join(ws.root, 'runs', 'RUN-20261120-001', 'tasks', 't-one', 'stderr.log');
+    rmSync(log, { force: true });
+    mkdirSync(log);
+    for (const follow of [[], ['--follow']])
+      expectOneLineError(await ws.lacp(['logs', 't-one', '--stderr', ...follow]), 1, new RegExp(`^lacp: cannot read ${log}: EISDIR`));
   });
 
   it('a half-written run (a torn last line, no task yet) is listed without a warning', async () => {

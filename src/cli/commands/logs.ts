@@ -9,6 +9,9 @@ import { CliError } from '../cli-error.js';
 import { pollUntil, readFrom } from '../follow.js';
 import { findTaskRun } from '../task-lookup.js';
 
+/** Not bad usage: the command is right, the file is not readable. */
+const EXIT_UNREADABLE = 1;
+
 export const LOGS_HELP = `lacp logs TASK_ID [--stderr] [--follow]
   The task's captured output. On a terminal, escape sequences are removed; piped, the bytes are exact.`;
 
@@ -23,7 +26,15 @@ export async function logsCommand(argv: string[]): Promise<number> {
   const write = outputWriter();
   let offset = 0;
   const drain = () => {
-    const next = readFrom(file, offset);
+    let next: ReturnType<typeof readFrom>;
+    try {
+      next = readFrom(file, offset);
+    } catch (err) {
+      // A log that exists but cannot be read (a directory in its place, no permission): one line, exit 1.
+      const e = err as NodeJS.ErrnoException;
+      const why = e.code && !e.message.startsWith(e.code) ? `${e.code}: ${e.message}` : e.message; // node's start with their code
+      throw new CliError(`cannot read ${file}: ${why}`, EXIT_UNREADABLE);
+    }
     offset = next.offset;
     if (next.bytes.length) write(next.bytes);
   };
