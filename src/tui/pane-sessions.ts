@@ -3,6 +3,7 @@ import { ScreenFollower } from '../client/screen-follower.js';
 import type { Log } from './tui-log.js';
 import { ParseScheduler } from './parse-scheduler.js';
 import { countHistoryPushes } from './history-pushes.js';
+import { followSgrMouse, wheelInput } from './pane-wheel.js';
 
 /** History each pane keeps for scrolling back (lines above the screen). */
 const PANE_SCROLLBACK = 2000;
@@ -21,6 +22,8 @@ export interface PaneSession {
   requested: { cols: number; rows: number } | null;
   /** Lines pushed into the pane's history since the shell last took the count (a pane scrolled back moves up by them). */
   pushed: number;
+  /** Whether the pane's program reads SGR mouse reports (the wheel is sent to it in them). */
+  sgrMouse: () => boolean;
 }
 
 /**
@@ -68,7 +71,7 @@ export class PaneSessions {
   }
 
   private start(taskId: string, size: { cols: number; rows: number }): void {
-    const session: PaneSession = { taskId, follower: null, dirty: true, exited: false, drawnAt: 0, requested: size, pushed: 0 };
+    const session: PaneSession = { taskId, follower: null, dirty: true, exited: false, drawnAt: 0, requested: size, pushed: 0, sgrMouse: () => true };
     this.sessions.set(taskId, session);
     const changed = () => {
       session.dirty = true;
@@ -85,6 +88,7 @@ export class PaneSessions {
         if (this.sessions.get(taskId) !== session) return follower.dispose();
         session.follower = follower;
         countHistoryPushes(follower.terminal, () => session.pushed++);
+        session.sgrMouse = followSgrMouse(follower.terminal).sgr;
         if (this.selectedId === taskId) this.parser.select(follower.feed);
         changed();
       },
@@ -104,6 +108,20 @@ export class PaneSessions {
       if (session?.pushed) [(out ??= {})[id], session.pushed] = [session.pushed, 0];
     }
     return out;
+  }
+
+  /**
+   * A wheel notch over a pane: sent to its program when it reads the mouse or runs full
+   * screen (see wheelInput); false when the pane scrolls its own history instead.
+   */
+  wheel(taskId: string, up: boolean, cell: { col: number; row: number } | null): boolean {
+    const session = this.sessions.get(taskId);
+    const term = session?.follower?.terminal;
+    if (!session || !term || !cell || session.exited) return false;
+    const data = wheelInput(term, session.sgrMouse(), up, cell.col, cell.row);
+    if (data === null) return false;
+    this.input(taskId, data);
+    return true;
   }
 
   input(taskId: string, data: string): void {

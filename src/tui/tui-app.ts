@@ -91,7 +91,8 @@ export class TuiApp {
     this.view = new AppView(deps.screen, deps.layout.layout, {
       onPaneClick: (task_id) => this.dispatch({ type: 'select-pane', task_id }),
       onTreeClick: (key) => this.dispatch({ type: 'select-row', key }),
-      onWheel: (task_id, lines) => this.dispatch({ type: 'wheel', task_id, lines }),
+      // A program that reads the mouse (OpenCode) or runs full screen (less) gets the wheel; a shell's pane scrolls its history.
+      onWheel: (task_id, lines, cell) => this.sessions.wheel(task_id, lines > 0, cell) || this.dispatch({ type: 'wheel', task_id, lines }),
     });
     this.feed = new RunFeed(new RunStore(deps.paths.runsDir), () => this.requestFrame());
     this.batchLog = new BatchLogFeed(deps.paths.runsDir);

@@ -9,13 +9,14 @@ import { MetricsView, type MetricsSample } from './metrics-view.js';
 import { overlayContent, overlayHeight, overlayWidth, visibleOverlayLines } from './overlay-view.js';
 import { runTreeLines, visibleTreeRows } from './run-tree-view.js';
 import { bold, inverse, paint, setBoxLabel, STATUS_STYLE, styleColor, text } from './style.js';
-import { TerminalTile } from './terminal-tile.js';
+import { TerminalTile, type PaneCell } from './terminal-tile.js';
 
 export interface ViewHooks {
   onPaneClick: (taskId: string) => void;
   /** A click on a run-tree row: its key (`run:ID` / `task:ID`). */
   onTreeClick?: (key: string) => void;
-  onWheel: (taskId: string, lines: number) => void;
+  /** The wheel over a pane: lines up (negative: down), and the pane cell under the pointer. */
+  onWheel: (taskId: string, lines: number, cell: PaneCell | null) => void;
 }
 
 const EMPTY_GRID = 'no live interactive task: n then shell starts one';
@@ -94,7 +95,7 @@ export class AppView {
     this.empty.setContent(shown.length === 0 ? EMPTY_GRID : TOO_SMALL);
     const placement: PanePlacement = new Map();
     while (this.tiles.length < shown.length)
-      this.tiles.push(new TerminalTile(this.screen, (t) => t.taskId && this.hooks.onPaneClick(t.taskId), (t, n) => t.taskId && this.hooks.onWheel(t.taskId, n)));
+      this.tiles.push(new TerminalTile(this.screen, (t) => t.taskId && this.hooks.onPaneClick(t.taskId), (t, n, cell) => t.taskId && this.hooks.onWheel(t.taskId, n, cell)));
     this.tiles.forEach((tile, i) => {
       const task = shown[i];
       const rect = tileAreas[i];

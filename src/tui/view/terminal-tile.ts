@@ -3,6 +3,8 @@ import { DEFAULT_ATTR, type Cell } from '../cell-renderer.js';
 import { setBoxLabel, styleColor } from './style.js';
 
 type Coords = { xi: number; xl: number; yi: number; yl: number };
+/** A cell of a pane's terminal, 1-based as mouse reports count. */
+export type PaneCell = { col: number; row: number };
 type ScreenLines = (Cell[] & { dirty?: boolean })[];
 
 /**
@@ -15,7 +17,7 @@ export class TerminalTile {
   cells: Cell[][] = [];
   taskId: string | null = null;
 
-  constructor(screen: blessed.Widgets.Screen, onClick: (tile: TerminalTile) => void, onWheel: (tile: TerminalTile, lines: number) => void) {
+  constructor(screen: blessed.Widgets.Screen, onClick: (tile: TerminalTile) => void, onWheel: (tile: TerminalTile, lines: number, cell: PaneCell | null) => void) {
     this.box = blessed.box({
       parent: screen,
       border: { type: 'line' },
@@ -30,8 +32,17 @@ export class TerminalTile {
       return coords;
     };
     this.box.on('click', () => onClick(this));
-    this.box.on('wheelup', () => onWheel(this, 3));
-    this.box.on('wheeldown', () => onWheel(this, -3));
+    this.box.on('wheelup', (m: { x: number; y: number }) => onWheel(this, 3, this.cellAt(m)));
+    this.box.on('wheeldown', (m: { x: number; y: number }) => onWheel(this, -3, this.cellAt(m)));
+  }
+
+  /** The pane cell (1-based, inside the border) under a screen position, or null on the border. */
+  cellAt(at: { x: number; y: number }): PaneCell | null {
+    const c = (this.box as unknown as { lpos?: Coords }).lpos;
+    if (!c) return null;
+    const col = at.x - c.xi;
+    const row = at.y - c.yi;
+    return col >= 1 && row >= 1 && col <= c.xl - c.xi - 2 && row <= c.yl - c.yi - 2 ? { col, row } : null;
   }
 
   /** Inner size in cells (inside the border). */
