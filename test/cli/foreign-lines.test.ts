@@ -60,6 +60,10 @@ describe('a run with lines that are not lacp events (copied in, damaged, another
       expectOneLineError(await ws.lacp(['logs', 't-one', '--stderr', ...follow]), 1, new RegExp(`^lacp: cannot read ${log}: EISDIR`));
   });
 
+  it('lacp logs --json is refused (its output is the task\'s own bytes, never JSON) rather than ignored', async () => {
+    expectOneLineError(await ws.lacp(['logs', 't-one', '--json']), 2, /^lacp: lacp logs: --json: .*lacp events --json/);
+  });
+
   it('a half-written run (a torn last line, no task yet) is listed without a warning', async () => {
     const half = new RunFixture(join(ws.root, 'runs'), 'RUN-20261121-001').start('half');
     appendFileSync(half.file, '{"ts":"2026-11-21T10:00:00.000Z","seq":1,');

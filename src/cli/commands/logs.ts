@@ -18,6 +18,8 @@ export const LOGS_HELP = `lacp logs TASK_ID [--stderr] [--follow]
 export async function logsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('logs', argv, { stderr: { type: 'boolean' }, follow: { type: 'boolean', short: 'f' } });
   if (positionals.length !== 1) throw new CliError('lacp logs: expected one TASK_ID');
+  // Every command takes --json, but this output is the task's bytes: a script asking for JSON must not get them silently.
+  if (values.json) throw new CliError("lacp logs: --json: the output is the task's own bytes, not JSON (lacp events --json has its events)");
   const taskId = positionals[0]!;
   const ctx = new CliContext(values.workspace);
   const runs = new RunStore(ctx.paths.runsDir);
