@@ -157,6 +157,7 @@
 
   /** Running tasks' durations tick without waiting for an event. */
   function tickDurations() {
+    if (document.body.dataset.conn !== 'live') return;
     for (const run of runs)
       for (const t of run.tasks) {
         if (t.ended_at !== null || t.started_at === null) continue;
@@ -268,6 +269,9 @@
     const c = $('conn');
     c.className = `conn ${state}`;
     c.textContent = text;
+    // Cut off, the page shows the past: greyed out (CSS), and running times stop where they were.
+    document.body.dataset.conn = state;
+    for (const cell of document.querySelectorAll('.task-time')) cell.classList.toggle('stale', state !== 'live' && cell.dataset.live === '1');
   }
 
   function resetView() {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { disposeChecked, waitFor } from '../helpers/runner-checks.js';
+import { daemonPid, disposeChecked, waitFor } from '../helpers/runner-checks.js';
 import { TestWorkspace } from '../helpers/workspace.js';
 import { launchChromium } from './chromium.js';
 import { startMirror, type Mirror } from './mirror-helpers.js';
@@ -238,6 +238,25 @@ describe('mirror page in Chromium', () => {
     await ws.lacp(['reject', gated.taskId]);
     await waitFor('the cancel in the kept tree', async () => (await w.page.locator(`.task[data-task-id="${running.taskId}"] .status`).textContent()) === 'cancelled');
     expect(w.errors).toEqual([]);
+    await w.page.close();
+  });
+
+  it('while cut off from a daemon that died, greys out what it shows and stops the running times', async () => {
+    const { taskId } = await ws.run(['bash']);
+    const w = await openPage();
+    const time = w.page.locator(`.task[data-task-id="${taskId}"] .task-time`);
+    await waitFor('the running time', async () => (await time.textContent()) !== '');
+    const pid = daemonPid(ws)!;
+    process.kill(pid, 'SIGKILL'); // no goodbye: the page's tree says running until it reconnects
+    await waitFor('the page to notice', async () => (await w.page.locator('#conn').textContent())?.startsWith('disconnected'));
+    expect(Number(await w.page.locator('main').evaluate((m) => getComputedStyle(m).opacity))).toBeLessThan(1);
+    expect(await time.getAttribute('class')).toContain('stale');
+    expect((await ws.lacp(['daemon', 'start'])).exitCode).toBe(0);
+    await waitFor('the page to be live again', async () => (await w.page.locator('#conn').textContent()) === 'live', 30_000);
+    expect(Number(await w.page.locator('main').evaluate((m) => getComputedStyle(m).opacity))).toBe(1);
+    await waitFor('the task as the new daemon found it', async () => (await w.page.locator(`.task[data-task-id="${taskId}"] .status`).textContent()) === 'lost');
+    // Chromium logs each refused reconnect attempt; nothing else may go wrong.
+    expect(w.errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
     await w.page.close();
   });
 
