@@ -25,6 +25,7 @@
   /** Two 80-column panes side by side on a 1920-pixel screen. */
   const TERM_FONT_SIZE = 14;
 
+  const PAGE_TITLE = 'lacp mirror';
   const $ = (id) => document.getElementById(id);
   const panes = new Map(); // task_id -> { el, term, statusEl }
   let runs = [];
@@ -113,6 +114,9 @@
       runBoxes.push(drawn.box);
     }
     for (const id of [...drawnTasks.keys()]) if (!keptTasks.has(id)) drawnTasks.delete(id);
+    // A tab left in the background shows in its title that someone must approve or reject.
+    const waiting = runs.reduce((n, r) => n + r.tasks.filter((t) => t.status === 'awaiting_checkpoint').length, 0);
+    document.title = waiting > 0 ? `◆ ${waiting} waiting · ${PAGE_TITLE}` : PAGE_TITLE;
     placeChildren(tree, runBoxes.length > 0 ? runBoxes : [el('p', 'empty', 'No runs yet.')]);
   }
 

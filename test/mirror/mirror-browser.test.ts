@@ -212,9 +212,12 @@ describe('mirror page in Chromium', () => {
     const gatedTask = w.page.locator(`.task[data-task-id="${gated.taskId}"]`);
     await waitFor('the checkpoint to show waiting', async () => (await gatedTask.locator('.checkpoint').textContent().catch(() => '')) === 'checkpoint before: waiting for approval');
     expect(await gatedTask.locator('.status').textContent()).toBe('awaiting checkpoint');
+    // A tab in the background says so in its title.
+    expect(await w.page.title()).toBe('◆ 1 waiting · lacp mirror');
     expect((await ws.lacp(['approve', gated.taskId])).exitCode).toBe(0);
     await waitFor('the checkpoint to show approved', async () => (await gatedTask.locator('.checkpoint').textContent().catch(() => '')) === 'checkpoint before: approved');
     await waitFor('the gated task to succeed', async () => (await gatedTask.locator('.status').textContent()) === 'succeeded');
+    expect(await w.page.title()).toBe('lacp mirror');
     expect(w.errors).toEqual([]);
     await w.page.close();
   });
