@@ -19,9 +19,13 @@ it('the wheel over a pane whose program reads the mouse (OpenCode) reaches it as
   const rows = screen.split('\n');
   const top = rows.findIndex((l) => l.includes(`┌─ ${taskId} mousey`));
   const left = rows[top]!.indexOf(`┌─ ${taskId} mousey`);
-  // 1-based screen cell 5 columns and 3 rows into the pane: pane cell 5;3.
-  tui.type(`\x1b[<64;${left + 1 + 5};${top + 1 + 3}M`);
-  await tui.waitFor(/\^\[\[<64;5;3M/, 'the wheel-up report in the pane');
+  // 1-based screen cell 5 columns and 3 rows into the pane: pane cell 5;3. Sent again until it
+  // shows: a wheel turned while the pane is still (re)attaching after start is not delivered.
+  await tui.waitFor((s) => {
+    if (/\^\[\[<64;5;3M/.test(s)) return true;
+    tui.type(`\x1b[<64;${left + 1 + 5};${top + 1 + 3}M`);
+    return false;
+  }, 'the wheel-up report in the pane');
   tui.type(`\x1b[<65;${left + 1 + 2};${top + 1 + 1}M`);
   await tui.waitFor(/\^\[\[<65;2;1M/, 'the wheel-down report in the pane');
   expect(tui.screen()).not.toMatch(new RegExp(`${taskId} mousey ↑`)); // the pane did not scroll its own history
