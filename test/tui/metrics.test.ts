@@ -44,8 +44,9 @@ describe('metrics', () => {
   it('measures CPU and memory of a running process from /proc', () => {
     const proc = new ProcMetrics();
     proc.sample([process.pid], Date.now() - 1000);
-    const end = Date.now() + 200;
-    while (Date.now() < end); // burn CPU in this process so there is something to measure
+    // Burn 100 ms of CPU time in this process (not of wall time: on a loaded machine 200 ms of wall time got no tick).
+    const start = process.cpuUsage();
+    while (process.cpuUsage(start).user < 100_000);
     const usage = proc.sample([process.pid])!;
     expect(usage.cpuPercent).toBeGreaterThan(0);
     expect(usage.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
@@ -94,8 +95,12 @@ describe('metrics', () => {
       const from = ticksOf(busy);
       children[0]!.kill('SIGKILL');
       await waitFor('the busy one to use 0.3 s more', () => ticksOf(busy) - from >= 30, 10_000);
-      const usage = proc.sample([busy], Date.now())!;
-      expect(usage.cpuPercent).toBeGreaterThan(20);
+      const t1 = Date.now();
+      const usage = proc.sample([busy], t1)!;
+      // The CPU time the figure stands for, whatever share of a core the busy one got on a loaded machine:
+      // at least the 0.3 s it used (the ended one's past taken off the sum made it about nothing).
+      const seconds = (usage.cpuPercent / 100) * ((t1 - t0) / 1000);
+      expect(seconds).toBeGreaterThanOrEqual(0.29);
     });
   });
 });
