@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync, unwatchFile, watchFile } from 'node:fs';
 import { loadToolsFile, withBuiltins, type LoadedTools } from '../config/load-tools.js';
 import { ToolsFile } from '../core/tools-schema.js';
 import { ConfigError } from '../config/config-error.js';
@@ -39,6 +39,8 @@ const KEPT_ENDED_SCREENS = 16;
  * ones are answered from their task.json, so a daemon that runs for weeks stays small.
  */
 const KEPT_ENDED_TASKS = 1000;
+/** How often the daemon looks at tools.yaml for a change (a stat): a raised limit applies within this. */
+const TOOLS_POLL_MS = 500;
 type Listener = (event: TelemetryEvent) => void;
 /** A task that has ended, as requests about it are answered. */
 interface EndedTask {
@@ -102,6 +104,19 @@ export class Daemon implements TaskHost {
       this.tools = withBuiltins(ToolsFile.parse({ version: 1 }), null);
     }
     this.scheduler = new Scheduler(() => this.tools.config.defaults.max_parallel);
+    // A raised max_parallel lets queued tasks go at once, not at the next submission. Polled by
+    // path (stat every TOOLS_POLL_MS): an editor that saves by replacing the file is seen too.
+    watchFile(paths.toolsFile, { interval: TOOLS_POLL_MS, persistent: false }, () => this.toolsChanged());
+  }
+
+  private toolsChanged(): void {
+    try {
+      this.tools = this.loadTools();
+    } catch (err) {
+      this.log.warn(`tools.yaml changed but not loaded: ${(err as Error).message}`); // the last good one stays
+      return;
+    }
+    this.scheduler.refill();
   }
 
   // ---- requests ----
@@ -223,6 +238,7 @@ export class Daemon implements TaskHost {
 
   /** Cancels everything still active (the normal escalation) and closes the run files. */
   async shutdown(): Promise<void> {
+    unwatchFile(this.paths.toolsFile);
     const active = [...this.tasks.values()].filter((d) => d.stage !== 'done');
     for (const d of active) d.input({ type: 'cancel', by: 'daemon stop', reason: 'the workspace daemon is stopping' });
     await Promise.all(active.map((d) => d.whenDone()));

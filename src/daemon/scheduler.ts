@@ -36,6 +36,11 @@ export class Scheduler<T extends Schedulable> {
     this.pump();
   }
 
+  /** Admits what the limits now allow: after a limit was raised. */
+  refill(): void {
+    this.pump();
+  }
+
   private pump(): void {
     let i = 0;
     while (i < this.queue.length && this.active.size < this.globalLimit()) {

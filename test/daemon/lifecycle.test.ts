@@ -153,11 +153,14 @@ describe('the workspace daemon', () => {
       const events = validateWorkspaceFiles(ws.root);
       const lost = completionOf(events, taskId);
       expect(lost).toMatchObject({ status: 'lost', error_class: 'lost', run_id: runId });
-      expect(lost.summary).toMatch(/^lost: the daemon ended while the task was running \(killed \d+ leftover process/);
+      // Every leftover process counted: the leader, its group's two children and the one that left for a session of its own.
+      const summary = 'lost: the daemon ended while the task was running (killed 4 leftover processes)';
+      expect(lost.summary).toBe(summary);
+      expect(readFileSync(join(ws.root, '.lacp', 'daemon.log'), 'utf8')).toContain(`task ${taskId} of ${runId}: ${summary}`);
       for (const [role, pid] of Object.entries(pids)) expect(isAlive(pid), `${role} (${pid})`).toBe(false);
       const record = JSON.parse(readFileSync(join(ws.runs.taskDir(runId, taskId), 'task.json'), 'utf8'));
       expect(record.status).toBe('lost');
-      expect(record.outcome.error_class).toBe('lost');
+      expect(record.outcome).toMatchObject({ error_class: 'lost', summary });
       // Recovery ran before the new task was accepted: lost comes before the new task in the file.
       const queuedNew = events.find((e) => e.event === 'task_queued' && e.task_id === next.taskId)!;
       expect(lost.seq).toBeLessThan(queuedNew.seq);
