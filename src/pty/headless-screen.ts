@@ -19,7 +19,11 @@ export class HeadlessScreen {
   private readonly feed: TerminalFeed;
   /** Characters handed to the parser but not yet parsed: the parser's backlog. */
   private backlog = 0;
-  /** DECTCEM: xterm keeps it private and the serializer leaves it out, so it is followed here. */
+  /**
+   * DECTCEM, which the serializer leaves out. Followed here rather than read from xterm's
+   * core (term/cursor-hidden.ts): xterm.js keeps the cursor hidden across a full reset
+   * (RIS), where terminals show it again.
+   */
   private cursorHidden = false;
 
   /** `hold`: plain output may wait to be parsed in larger batches (a screen only read on request). */

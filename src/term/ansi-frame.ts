@@ -1,4 +1,5 @@
 import type xtermHeadless from '@xterm/headless';
+import { cursorHidden } from './cursor-hidden.js';
 
 type Terminal = InstanceType<typeof xtermHeadless.Terminal>;
 type Cell = NonNullable<ReturnType<NonNullable<ReturnType<Terminal['buffer']['active']['getLine']>>['getCell']>>;
@@ -38,8 +39,7 @@ export class AnsiFrameRenderer {
       out += modes;
       this.modes = modes;
     }
-    const cursorHidden = (term as unknown as { _core?: { coreService?: { isCursorHidden?: boolean } } })._core?.coreService?.isCursorHidden;
-    out += `\x1b[${Math.min(buffer.cursorY, rows - 1) + 1};${Math.min(buffer.cursorX, cols - 1) + 1}H${cursorHidden ? '\x1b[?25l' : '\x1b[?25h'}`;
+    out += `\x1b[${Math.min(buffer.cursorY, rows - 1) + 1};${Math.min(buffer.cursorX, cols - 1) + 1}H${cursorHidden(term) ? '\x1b[?25l' : '\x1b[?25h'}`;
     return `\x1b[?2026h${out}\x1b[?2026l`;
   }
 }

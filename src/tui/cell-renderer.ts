@@ -1,5 +1,6 @@
 import { nearestColour } from './colour-fit.js';
 import type xtermHeadless from '@xterm/headless';
+import { cursorHidden } from '../term/cursor-hidden.js';
 
 type Terminal = InstanceType<typeof xtermHeadless.Terminal>;
 type BufferCell = NonNullable<ReturnType<Terminal['buffer']['active']['getNullCell']>>;
@@ -95,9 +96,4 @@ function colorOf(isDefault: boolean, isRgb: boolean, value: number): number {
     rgbCache.set(value, mapped);
   }
   return mapped;
-}
-
-function cursorHidden(term: Terminal): boolean {
-  // The headless API has no public flag for DECTCEM; the core service keeps it.
-  return (term as unknown as { _core?: { coreService?: { isCursorHidden?: boolean } } })._core?.coreService?.isCursorHidden === true;
 }
