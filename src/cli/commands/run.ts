@@ -57,13 +57,14 @@ export async function runCommand(argv: string[]): Promise<number> {
       ctx.print(values.json ? JSON.stringify({ run_id, task_id }) : `${run_id} ${task_id}`);
       return 0;
     }
-    if (!values.json) ctx.print(`${run_id} ${task_id}`);
     // Ctrl-C stops the waiting, not the task: the daemon owns it (as tmux's server owns a pane). Say so.
+    // Caught before the ids are printed: a script that reads them may interrupt at once.
     const stopWaiting = () => {
       process.stderr.write(`lacp: stopped waiting; ${task_id} still runs (lacp cancel ${task_id} stops it)\n`);
       process.exit(EXIT_INTERRUPTED);
     };
     process.once('SIGINT', stopWaiting);
+    if (!values.json) ctx.print(`${run_id} ${task_id}`);
     const outcome = await ctx.call<TaskOutcome>('wait', { task_id }).finally(() => process.off('SIGINT', stopWaiting));
     if (values.json) ctx.print(JSON.stringify({ run_id, ...outcome }));
     return waitExitCode({
